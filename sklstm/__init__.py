@@ -1,0 +1,8 @@
+"""sklstm: LSTM forecasting as a scikit-learn estimator."""
+
+from ._forecaster import LSTMForecaster
+from ._windowing import make_windows
+
+__version__ = "0.1.0"
+
+__all__ = ["LSTMForecaster", "__version__", "make_windows"]

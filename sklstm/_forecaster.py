@@ -1,0 +1,506 @@
+"""``LSTMForecaster``: a recurrent one-step model used recursively, as an estimator."""
+
+import copy
+import math
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._forecast_index import future_index
+from ._module import build_module, predict_recursive
+from ._scaling import make_scaler
+from ._training import _OPTIMIZERS, WindowPairs, train
+from ._windowing import _as_series_values
+
+# Rows predicted per chunk: bounds the memory of ``predict`` on many origins.
+_PREDICT_CHUNK = 8192
+
+
+class LSTMForecaster(RegressorMixin, BaseEstimator):
+    """Recurrent (LSTM or GRU) forecaster with built-in windowing and scaling.
+
+    Each row of ``X`` is one forecast origin: the recent history of a series,
+    oldest value first. ``y`` holds the value that follows it, or the next
+    ``h`` values. The network reads the last ``window`` values and predicts
+    the next one; longer horizons are predicted recursively by feeding each
+    prediction back. Values are scaled by a transformer fitted on the training
+    data only and unscaled on output.
+
+    Read more in the :ref:`User Guide <user_guide>`.
+
+    Parameters
+    ----------
+    window : int, default=None
+        Number of most recent steps the network reads to predict the next one.
+        ``None`` uses the whole row. When ``window`` is shorter than a row,
+        every ``(window -> next value)`` pair inside each row followed by its
+        targets is a training pair, so one long row can train a model.
+
+    horizon : int, default=None
+        Number of steps ``predict`` returns. ``None``: as many as ``y`` had
+        columns in ``fit``. Steps past the first are predicted recursively.
+
+    scaler : {"minmax", "standard"}, transformer or None, default="minmax"
+        Transform of the values, fitted on the training values only (rows and
+        targets together, as one column) and inverted on output. ``"minmax"``
+        is ``MinMaxScaler(feature_range=(-1, 1))``, ``"standard"`` is
+        ``StandardScaler()``. A transformer or ``Pipeline`` is cloned, never
+        changed. ``None`` leaves the values as they are.
+
+    relative : bool, default=True
+        Per-window normalisation: express each input window relative to its
+        own last value and predict the change from it. This lets the model
+        follow a trend beyond the range seen in training.
+
+    cell : {"lstm", "gru"}, default="lstm"
+        The recurrent core: ``torch.nn.LSTM`` or ``torch.nn.GRU``.
+
+    hidden_size : int, default=32
+        Number of features in the recurrent hidden state.
+
+    num_layers : int, default=1
+        Number of stacked recurrent layers.
+
+    dropout : float, default=0.0
+        Dropout probability between stacked layers and before the output head.
+
+    max_epochs : int, default=100
+        Maximum number of passes over the training pairs.
+
+    batch_size : int, default=32
+        Number of training pairs per optimisation step.
+
+    learning_rate : float, default=0.005
+        Step size of the optimizer.
+
+    optimizer : {"adam", "adamw", "rmsprop", "sgd"}, default="adam"
+        The ``torch.optim`` optimizer.
+
+    weight_decay : float, default=0.0
+        L2 penalty passed to the optimizer.
+
+    early_stopping : bool, default=False
+        Whether to hold out the last ``validation_fraction`` of the rows (the
+        most recent origins, in the order given; never a random split) and
+        stop when their loss stops improving. The best weights are restored.
+        Without it, training stops when the training loss stops improving.
+
+    validation_fraction : float, default=0.1
+        Fraction of rows held out for early stopping.
+
+    n_iter_no_change : int, default=10
+        Number of epochs without an improvement of at least ``tol`` in the
+        monitored loss before training stops.
+
+    tol : float, default=1e-4
+        Minimum decrease of the monitored loss (mean squared error of scaled
+        values) that counts as an improvement.
+
+    warm_start : bool, default=False
+        When ``True``, ``fit`` continues from the fitted weights and keeps the
+        fitted scaler; otherwise every ``fit`` starts from fresh weights drawn
+        from ``random_state``.
+
+    device : {"cpu", "cuda", "auto"}, default="cpu"
+        Where to train. ``"auto"`` picks a GPU when torch sees one. A model
+        fitted on a GPU pickles and loads on a CPU-only machine.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, shuffling and dropout. With an int, two
+        fits on the same data give identical predictions. The global torch
+        random state is left untouched.
+
+    verbose : int, default=0
+        ``0`` is silent; ``1`` shows a progress bar over epochs with the
+        training and validation loss.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of time steps in each row of ``X`` seen during ``fit``.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of ``X``, when it was a DataFrame with string columns.
+
+    window_ : int
+        Number of steps the network reads.
+
+    horizon_ : int
+        Number of steps ``predict`` returns.
+
+    n_outputs_ : int
+        Number of target columns seen during ``fit``.
+
+    scaler_ : transformer
+        The fitted value transform.
+
+    module_ : torch.nn.Module
+        The fitted network, mapping windows ``(batch, window)`` to the next
+        value ``(batch,)`` in scaled units.
+
+    loss_curve_ : list of float
+        Mean training loss (scaled units) of each epoch.
+
+    n_iter_ : int
+        Number of epochs run.
+
+    validation_scores_ : list of float or None
+        With ``early_stopping``, the R² of one-step predictions on the
+        validation pairs after each epoch (scaled units); else ``None``.
+
+    best_validation_score_ : float or None
+        The best of ``validation_scores_``; else ``None``.
+
+    See Also
+    --------
+    make_windows : Cut a series into ``(X, y)`` forecast origins.
+    sklearn.neural_network.MLPRegressor : The model for this estimator's
+        training parameters.
+
+    Examples
+    --------
+    >>> from sklstm import LSTMForecaster, make_windows
+    >>> from sklstm.datasets import load_airline
+    >>> y = load_airline()
+    >>> X, Y = make_windows(y[:-12], window=24)
+    >>> model = LSTMForecaster(window=12, horizon=12, random_state=0).fit(X, Y)
+    >>> forecast = model.forecast(y[:-12])
+    >>> forecast.index[0], forecast.index[-1]
+    (Timestamp('1960-01-01 00:00:00'), Timestamp('1960-12-01 00:00:00'))
+    >>> model.predict(X[-2:]).shape
+    (2, 12)
+    """
+
+    _parameter_constraints: dict = {
+        "window": [Interval(Integral, 1, None, closed="left"), None],
+        "horizon": [Interval(Integral, 1, None, closed="left"), None],
+        "scaler": [
+            StrOptions({"minmax", "standard"}),
+            HasMethods(["fit", "transform", "inverse_transform"]),
+            None,
+        ],
+        "relative": ["boolean"],
+        "cell": [StrOptions({"lstm", "gru"})],
+        "hidden_size": [Interval(Integral, 1, None, closed="left")],
+        "num_layers": [Interval(Integral, 1, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "optimizer": [StrOptions(set(_OPTIMIZERS))],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "warm_start": ["boolean"],
+        "device": [StrOptions({"cpu", "cuda", "auto"})],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        window=None,
+        horizon=None,
+        *,
+        scaler="minmax",
+        relative=True,
+        cell="lstm",
+        hidden_size=32,
+        num_layers=1,
+        dropout=0.0,
+        max_epochs=100,
+        batch_size=32,
+        learning_rate=0.005,
+        optimizer="adam",
+        weight_decay=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        warm_start=False,
+        device="cpu",
+        random_state=None,
+        verbose=0,
+    ):
+        self.window = window
+        self.horizon = horizon
+        self.scaler = scaler
+        self.relative = relative
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.dropout = dropout
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.warm_start = warm_start
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Fit the network on the forecast origins ``X`` and their targets ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps)
+            Histories, one forecast origin per row, oldest value first.
+        y : array-like of shape (n_samples,) or (n_samples, h)
+            The value, or the ``h`` values, that follow each row.
+
+        Returns
+        -------
+        self : LSTMForecaster
+            The fitted estimator.
+        """
+        return self._fit(X, y, incremental=False)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y):
+        """Continue training on ``X``, ``y`` for ``max_epochs`` more epochs.
+
+        The fitted scaler, weights and optimizer state are kept; on an
+        unfitted estimator this is the same as ``fit``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps)
+            Histories with as many time steps as in the first fit.
+        y : array-like of shape (n_samples,) or (n_samples, h)
+            Targets with as many columns as in the first fit.
+
+        Returns
+        -------
+        self : LSTMForecaster
+            The updated estimator.
+        """
+        return self._fit(X, y, incremental=True)
+
+    def _fit(self, X, y, incremental):
+        continuing = hasattr(self, "module_") and (incremental or self.warm_start)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=not (incremental and continuing),
+            multi_output=True,
+            y_numeric=True,
+            dtype=np.float64,
+        )
+        Y = y.reshape(len(y), -1)
+        if continuing and Y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {Y.shape[1]} column(s) but the model was fitted with "
+                f"{self.n_outputs_}; use warm_start=False to fit a new model."
+            )
+        window = self.n_features_in_ if self.window is None else self.window
+        if window > X.shape[1]:
+            raise ValueError(
+                f"window={window} is longer than the rows of X, which have "
+                f"{X.shape[1]} time steps. Use window <= {X.shape[1]}, or make "
+                "longer rows, e.g. make_windows(series, window=...)."
+            )
+        device = self._resolve_device()
+        config = self._module_config()
+        if continuing and config != self._module_config_:
+            changed = sorted(k for k in config if config[k] != self._module_config_[k])
+            raise ValueError(
+                f"Cannot continue training: {', '.join(changed)} changed since the "
+                "last fit. Set warm_start=False to fit a new model."
+            )
+
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        scaler = self.scaler_ if continuing else make_scaler(self.scaler)
+        sequences = self._scaled_sequences(scaler, X, Y, fit_scaler=not continuing)
+        train_rows, valid_rows = self._split_rows(len(sequences))
+        to_tensor = lambda rows: torch.as_tensor(sequences[rows], device=device)  # noqa: E731
+        train_pairs = WindowPairs(to_tensor(train_rows), window)
+        valid_pairs = WindowPairs(to_tensor(valid_rows), window) if valid_rows else None
+
+        # Train a copy, so that an error mid-training leaves a fitted model intact.
+        module = copy.deepcopy(self.module_) if continuing else build_module(seed, **config)
+        result = train(
+            module,
+            train_pairs,
+            valid_pairs,
+            seed=seed,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            learning_rate=self.learning_rate,
+            optimizer=self.optimizer,
+            weight_decay=self.weight_decay,
+            n_iter_no_change=self.n_iter_no_change,
+            tol=self.tol,
+            device=device,
+            verbose=self.verbose,
+            optimizer_state=self._optimizer_state if continuing and incremental else None,
+        )
+        self.module_ = module.eval()
+        self._module_config_ = config
+        self._optimizer_state = result.optimizer_state
+        self.scaler_ = scaler
+        self.window_ = window
+        self.n_outputs_ = Y.shape[1]
+        self.horizon_ = self.n_outputs_ if self.horizon is None else self.horizon
+        self._y_is_1d = y.ndim == 1
+        self.loss_curve_ = result.loss_curve
+        self.n_iter_ = result.n_iter
+        self.validation_scores_ = result.validation_scores
+        self.best_validation_score_ = result.best_validation_score
+        return self
+
+    def _module_config(self):
+        return {
+            "cell": self.cell,
+            "hidden_size": self.hidden_size,
+            "num_layers": self.num_layers,
+            "dropout": self.dropout,
+            "relative": self.relative,
+        }
+
+    def _resolve_device(self):
+        if self.device == "auto":
+            return "cuda" if torch.cuda.is_available() else "cpu"
+        if self.device == "cuda" and not torch.cuda.is_available():
+            raise ValueError(
+                "device='cuda' was requested but torch sees no CUDA GPU. Use "
+                "device='cpu', or device='auto' to use a GPU only when present."
+            )
+        return self.device
+
+    def _split_rows(self, n_rows):
+        """Rows for training and for validation: the last rows validate."""
+        if not self.early_stopping:
+            return slice(None), None
+        n_valid = math.ceil(self.validation_fraction * n_rows)
+        if n_rows - n_valid < 1:
+            raise ValueError(
+                f"early_stopping needs at least one training row after holding out "
+                f"validation_fraction={self.validation_fraction} of the rows, but "
+                f"X has only {n_rows} sample(s). Pass more rows, or set "
+                "early_stopping=False."
+            )
+        return slice(0, n_rows - n_valid), slice(n_rows - n_valid, None)
+
+    @staticmethod
+    def _scaled_sequences(scaler, X, Y, fit_scaler):
+        """Rows followed by their targets, scaled, as float32."""
+        sequences = np.concatenate((X, Y), axis=1)
+        column = sequences.reshape(-1, 1)
+        if fit_scaler:
+            scaler.fit(column)
+        scaled = np.asarray(scaler.transform(column), dtype=np.float32)
+        if not np.isfinite(scaled).all():
+            raise ValueError(
+                "The scaler produced NaN or infinite values from the training data "
+                "(e.g. a log transform of values <= 0). Use a scaler defined for "
+                "all of the data, such as 'minmax'."
+            )
+        return scaled.reshape(sequences.shape)
+
+    def predict(self, X):
+        """Predict the next ``horizon_`` values after each row of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps)
+            Histories with as many time steps as in ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, horizon_)
+            Float64 predictions: 1-D when ``horizon_`` is 1 and ``y`` was 1-D
+            in ``fit``.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        y_pred = self._predict_windows(X[:, -self.window_ :], self.horizon_)
+        if self.horizon_ == 1 and self._y_is_1d:
+            return y_pred.ravel()
+        return y_pred
+
+    def _predict_windows(self, windows, steps):
+        """Recursive predictions in data units for windows of ``window_`` values."""
+        device = next(self.module_.parameters()).device
+        out = np.empty((len(windows), steps), dtype=np.float64)
+        for start in range(0, len(windows), _PREDICT_CHUNK):
+            chunk = windows[start : start + _PREDICT_CHUNK]
+            scaled = self.scaler_.transform(chunk.reshape(-1, 1)).reshape(chunk.shape)
+            pred = predict_recursive(
+                self.module_, torch.as_tensor(scaled, dtype=torch.float32, device=device), steps
+            )
+            values = pred.double().cpu().numpy().reshape(-1, 1)
+            out[start : start + len(chunk)] = self.scaler_.inverse_transform(values).reshape(
+                len(chunk), steps
+            )
+        return out
+
+    def forecast(self, history, steps=None):
+        """Forecast the values that follow one series.
+
+        Parameters
+        ----------
+        history : array-like of shape (n_timesteps,) or pandas.Series
+            The series, oldest value first, at least ``window_`` values long.
+            Only its last ``window_`` values are read.
+        steps : int, default=None
+            Number of future values; ``horizon_`` when ``None``. Steps past
+            the first are predicted recursively.
+
+        Returns
+        -------
+        forecast : ndarray of shape (steps,) or pandas.Series
+            A ``pandas.Series`` when ``history`` is one, indexed by the future
+            time stamps when its index is a regular ``DatetimeIndex`` or
+            ``PeriodIndex``, by the next integers for a ``RangeIndex``.
+        """
+        check_is_fitted(self)
+        steps = self.horizon_ if steps is None else steps
+        if not isinstance(steps, Integral) or isinstance(steps, bool) or steps < 1:
+            raise ValueError(f"steps must be a positive integer; got {steps!r}.")
+        values = _as_series_values(history, name="history")
+        if len(values) < self.window_:
+            raise ValueError(
+                f"history has {len(values)} values but the model reads the last "
+                f"window_={self.window_}; pass a longer history."
+            )
+        window = values[-self.window_ :].astype(np.float64)
+        if not np.isfinite(window).all():
+            raise ValueError(
+                f"The last {self.window_} values of history contain NaN or infinite "
+                "values; fill or drop them first (e.g. series.interpolate())."
+            )
+        y_pred = self._predict_windows(window[None, :], int(steps))[0]
+        if not isinstance(history, pd.Series):
+            return y_pred
+        return pd.Series(y_pred, index=future_index(history.index, int(steps)), name=history.name)
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        # Tensors pickle with their device; a model fitted on a GPU must load
+        # on a CPU-only machine, so the network is always pickled from the CPU.
+        module = state.get("module_")
+        if module is not None and next(module.parameters()).device.type != "cpu":
+            state["module_"] = copy.deepcopy(module).cpu()
+        return state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.input_tags.allow_nan = False
+        return tags
