@@ -1,8 +1,9 @@
 """sklstm: LSTM forecasting as a scikit-learn estimator."""
 
 from ._forecaster import LSTMForecaster
+from ._persistence import load
 from ._windowing import make_windows
 
 __version__ = "0.1.0"
 
-__all__ = ["LSTMForecaster", "__version__", "make_windows"]
+__all__ = ["LSTMForecaster", "__version__", "load", "make_windows"]

@@ -13,8 +13,17 @@ def future_index(index: pd.Index, steps: int) -> pd.Index:
     Raises
     ------
     ValueError
-        If a time index has no regular frequency (missing or irregular dates).
+        If a time index has no regular frequency (missing or irregular dates)
+        or is not in increasing order.
     """
+    if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) and not index.is_monotonic_increasing:
+        # A newest-first series would be read from its oldest values and its
+        # inferred (negative) frequency would date the forecast in the past.
+        raise ValueError(
+            "The history's dates are not in increasing order, but forecast reads "
+            "the last values as the most recent ones. Sort it first: "
+            "history.sort_index()."
+        )
     if isinstance(index, pd.PeriodIndex):
         return pd.period_range(index[-1] + 1, periods=steps, freq=index.freq)
     if isinstance(index, pd.DatetimeIndex):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import Callback, EarlyStopping
+from skorch.callbacks import Callback
 from skorch.helper import predefined_split
 from torch.utils.data import Dataset
 
@@ -79,12 +79,16 @@ class BatchIterator:
 
 
 class _LeanNet(NeuralNet):
-    """A NeuralNet whose epochs skip the per-batch history and hooks.
+    """A NeuralNet whose epochs skip the per-batch history, hooks and checks.
 
-    skorch records two history entries, notifies three callbacks and builds a
-    parameter generator for every batch; for the small recurrent models used
-    here that bookkeeping costs as much as the forward pass. Losses are summed
-    on the tensor side and recorded once per epoch instead.
+    Per batch, skorch records two history entries, notifies three callbacks,
+    switches every module to train or eval mode, converts the batch and the
+    target with ``to_tensor`` and dispatches through ``infer`` and
+    ``get_loss``. For the small recurrent models used here that bookkeeping
+    costs as much as the forward pass. The batches already are tensors on the
+    right device, so a step here is the plain forward, loss, backward and
+    optimizer step; the mode is set once per epoch and losses are recorded
+    once per epoch.
     """
 
     @property
@@ -92,22 +96,94 @@ class _LeanNet(NeuralNet):
         return []
 
     def train_step(self, batch, **fit_params):
+        X, y = batch
         self.optimizer_.zero_grad(set_to_none=True)
-        step = self.train_step_single(batch, **fit_params)
+        loss = self.criterion_(self.module_(X), y)
+        loss.backward()
         self.optimizer_.step()
-        return step
+        return loss.detach()
+
+    def validation_step(self, batch, **fit_params):
+        X, y = batch
+        return self.criterion_(self.module_(X), y)
 
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
         if iterator is None:
             return
-        total = torch.zeros((), dtype=torch.float64, device=self.device)
-        count = 0
-        for batch in iterator:
-            loss = step_fn(batch, **fit_params)["loss"]
-            size = len(batch[1])
-            total += loss.detach().double() * size
-            count += size
-        self.history.record(prefix + "_loss", float(total) / max(count, 1))
+        # Module.train walks every submodule: only switch when the mode changes.
+        if self.module_.training != training:
+            self._set_training(training)
+        losses, sizes = [], []
+        with torch.set_grad_enabled(training):
+            for batch in iterator:
+                losses.append(step_fn(batch))
+                sizes.append(len(batch[1]))
+        # One reduction per epoch instead of a host sync per batch.
+        weights = torch.tensor(sizes, dtype=torch.float64, device=self.device)
+        total = torch.dot(torch.stack(losses).double(), weights)
+        _last_row(self.history)[prefix + "_loss"] = float(total) / max(sum(sizes), 1)
+
+    def on_epoch_begin(self, net, **kwargs):
+        # NeuralNet.on_epoch_begin, without History.record's copy of the history.
+        self.history.new_epoch()
+        _last_row(self.history)["epoch"] = len(self.history)
+
+
+def _last_row(history):
+    """The current epoch's row of a skorch ``History``.
+
+    ``history[-1]`` copies the whole history (``History.to_list``) on every
+    lookup, which makes a lookup per epoch quadratic in the number of epochs.
+    """
+    return list.__getitem__(history, -1)
+
+
+class _StopWhenStalled(Callback):
+    """Stop when ``monitor`` has not improved by ``tol`` for ``patience`` epochs.
+
+    The weights of the best epoch are kept and restored at the end, also after
+    an interrupt. This is skorch's ``EarlyStopping(threshold_mode="abs",
+    load_best=True)`` without its per-epoch costs: it looks the loss up through
+    ``History.__getitem__`` (a copy of the whole history) and deep-copies the
+    state dict at every improving epoch, where copying into tensors allocated
+    once does the same.
+    """
+
+    def __init__(self, monitor, patience, tol):
+        self.monitor = monitor
+        self.patience = patience
+        self.tol = tol
+
+    def on_train_begin(self, net, **kwargs):
+        self.misses_ = 0
+        self.best_loss_ = math.inf
+        self.best_epoch_ = 0
+        self.best_weights_ = None
+
+    def on_epoch_end(self, net, **kwargs):
+        # As MLPRegressor: an epoch is a miss unless it beats the best loss by
+        # ``tol``, but the weights kept are those of the lowest loss. (Keeping
+        # only threshold-beating epochs, as skorch does, restores weights from
+        # many epochs back once the loss falls slower than ``tol`` per epoch.)
+        row = _last_row(net.history)
+        loss = row[self.monitor]
+        self.misses_ = self.misses_ + 1 if loss > self.best_loss_ - self.tol else 0
+        if loss < self.best_loss_:
+            self.best_loss_ = loss
+            self.best_epoch_ = row["epoch"]
+            state = net.module_.state_dict()
+            if self.best_weights_ is None:
+                self.best_weights_ = {k: v.detach().clone() for k, v in state.items()}
+            else:
+                for name, value in state.items():
+                    self.best_weights_[name].copy_(value)
+        if self.misses_ >= self.patience:
+            # skorch's fit loop ends training quietly on KeyboardInterrupt.
+            raise KeyboardInterrupt
+
+    def on_train_end(self, net, **kwargs):
+        if self.best_weights_ is not None and self.best_epoch_ != _last_row(net.history)["epoch"]:
+            net.module_.load_state_dict(self.best_weights_)
 
 
 class _FiniteLoss(Callback):
@@ -120,17 +196,23 @@ class _FiniteLoss(Callback):
         self.last_finite_ = None
 
     def on_epoch_end(self, net, **kwargs):
-        row = net.history[-1]
+        row = _last_row(net.history)
         for key in ("train_loss", "valid_loss"):
             if key in row and not math.isfinite(row[key]):
+                if self.last_finite_ is None:
+                    before = "no earlier epoch of this fit had a finite loss"
+                else:
+                    before = "last finite training loss: {:.6g} at epoch {}".format(
+                        *self.last_finite_
+                    )
                 raise ValueError(
                     f"The {key.replace('_', ' ')} became {row[key]} at epoch "
-                    f"{row['epoch']} (last finite training loss: {self.last_finite_}). "
+                    f"{row['epoch']} ({before}). "
                     "Training diverged: use a smaller learning_rate (currently "
                     f"{self.learning_rate}), a scaler such as 'minmax', or check "
                     "the data for extreme values."
                 )
-        self.last_finite_ = row["train_loss"]
+        self.last_finite_ = (row["train_loss"], row["epoch"])
 
 
 class _EpochProgress(Callback):
@@ -142,7 +224,7 @@ class _EpochProgress(Callback):
         self.bar_ = tqdm(total=net.max_epochs, unit="epoch", leave=True)
 
     def on_epoch_end(self, net, **kwargs):
-        row = net.history[-1]
+        row = _last_row(net.history)
         self.bar_.set_postfix(
             {k: f"{row[k]:.4g}" for k in ("train_loss", "valid_loss") if k in row},
             refresh=False,
@@ -199,15 +281,11 @@ def train(
     left as it was: all randomness is drawn from ``seed``.
     """
     monitor = "valid_loss" if valid_pairs is not None else "train_loss"
-    stopper = EarlyStopping(
-        monitor=monitor,
-        patience=n_iter_no_change,
-        threshold=tol,
-        threshold_mode="abs",
-        load_best=True,
-        sink=lambda *_: None,
-    )
-    callbacks = [("finite_loss", _FiniteLoss(learning_rate)), ("stopper", stopper)]
+    stopper = _StopWhenStalled(monitor, patience=n_iter_no_change, tol=tol)
+    callbacks = [
+        ("finite_loss", _FiniteLoss(learning_rate)),
+        ("stopper", stopper),
+    ]
     if verbose:
         callbacks.append(("progress", _EpochProgress()))
     net = _LeanNet(
@@ -237,6 +315,10 @@ def train(
     # An interrupt mid-epoch leaves a history row without losses: skip it.
     epochs = [row for row in net.history if monitor in row]
     n_iter = len(epochs)
+    if n_iter == 0:
+        # Interrupted before any epoch ended: there are no best weights to
+        # keep, only half-updated ones, so the interrupt goes on to the caller.
+        raise KeyboardInterrupt
     stopped = stopper.misses_ >= n_iter_no_change
     interrupted = n_iter < max_epochs and not stopped
     if interrupted:

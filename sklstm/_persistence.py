@@ -1,0 +1,432 @@
+"""Save and load a forecaster without pickle: ``LSTMForecaster.save`` and ``load``.
+
+A model file is one zip archive:
+
+- ``sklstm.json``: the format and versions, the parameters and the fitted
+  attributes as typed JSON (numbers, strings, lists, arrays of numbers or
+  strings, ``RandomState`` states and the built-in scalers);
+- ``weights.pt``: the network's ``state_dict``, loaded with
+  ``torch.load(weights_only=True)``, which unpickles tensors and containers
+  only;
+- ``tensors/<name>.pt``: other attributes holding tensors (the optimizer
+  state), loaded the same way;
+- ``objects.skops``: only when needed, the objects plain JSON cannot hold,
+  such as a user's ``Pipeline`` scaler, in skops' format, which loads only
+  trusted types.
+
+Loading never unpickles an arbitrary object, so it runs no code from the file.
+"""
+
+import io
+import json
+import os
+import re
+import tempfile
+import zipfile
+
+import numpy as np
+import torch
+from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, StandardScaler
+
+from ._module import build_module
+
+FORMAT = "sklstm-model"
+# Bump when a file written by this code cannot be read correctly by older
+# code, or old files no longer by this code; list the readable ones below.
+FORMAT_VERSION = 1
+_READABLE_FORMATS = (1,)
+
+_META = "sklstm.json"
+_WEIGHTS = "weights.pt"
+_TENSORS = "tensors/{}.pt"
+_OBJECTS = "objects.skops"
+
+# Estimators kept as plain JSON (class name and attributes): the scalers that
+# the ``scaler`` parameter names. Anything else goes through skops.
+_JSON_ESTIMATORS = {
+    cls.__name__: cls for cls in (MinMaxScaler, StandardScaler, FunctionTransformer)
+}
+_ARRAY_KINDS = "biufU"
+_SKOPS_HINT = "pip install 'sklstm[skops]'"
+
+
+class _NotJSON(Exception):
+    """A value plain JSON cannot hold."""
+
+
+def _encode(value):
+    """``value`` as JSON data; containers and arrays are tagged to decode exactly."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if type(value) in (int, float):
+        return value
+    if isinstance(value, np.generic) and value.dtype.kind in "biuf":
+        return value.item()
+    if isinstance(value, list):
+        return [_encode(item) for item in value]
+    if isinstance(value, tuple):
+        return {"__tuple__": [_encode(item) for item in value]}
+    if isinstance(value, dict):
+        if not all(isinstance(key, str) for key in value):
+            raise _NotJSON
+        return {"__dict__": {key: _encode(item) for key, item in value.items()}}
+    if isinstance(value, np.ndarray):
+        kind = value.dtype.kind
+        if kind in _ARRAY_KINDS:
+            dtype = value.dtype.str
+        elif kind == "O" and all(isinstance(item, str) for item in value.flat):
+            dtype = "object"
+        else:
+            raise _NotJSON
+        return {"__ndarray__": value.tolist(), "dtype": dtype, "shape": list(value.shape)}
+    if type(value) is np.random.RandomState:
+        name, keys, pos, has_gauss, cached = value.get_state(legacy=True)
+        return {"__random_state__": [name, keys.tolist(), pos, has_gauss, cached]}
+    if _JSON_ESTIMATORS.get(type(value).__name__) is type(value):
+        # A FunctionTransformer holding functions fails to encode: skops then.
+        return {"__estimator__": type(value).__name__, "state": _encode(vars(value))}
+    raise _NotJSON
+
+
+def _json_estimator(name, state):
+    """Rebuild a built-in scaler from its attributes, refusing anything unusual."""
+    cls = _JSON_ESTIMATORS[name]
+    if cls is FunctionTransformer and (
+        state.get("func") is not None or state.get("inverse_func") is not None
+    ):
+        # Only the identity (scaler=None) is data; a function goes through skops.
+        raise _NotJSON
+    estimator = cls()
+    unknown = set(state) - set(vars(estimator)) - {k for k in state if k.endswith("_")}
+    if unknown:
+        raise _NotJSON
+    estimator.__dict__.update(state)
+    return estimator
+
+
+def _decode(value, objects):
+    """Invert :func:`_encode`; ``objects`` holds the values stored with skops."""
+    if isinstance(value, list):
+        return [_decode(item, objects) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if "__tuple__" in value:
+        return tuple(_decode(item, objects) for item in value["__tuple__"])
+    if "__dict__" in value:
+        return {key: _decode(item, objects) for key, item in value["__dict__"].items()}
+    if "__ndarray__" in value:
+        if value["dtype"] == "object":
+            array = np.empty(len(value["__ndarray__"]), dtype=object)
+            array[:] = value["__ndarray__"]
+            return array.reshape(value["shape"])
+        dtype = np.dtype(value["dtype"])
+        if dtype.kind not in _ARRAY_KINDS:
+            raise ValueError(f"unsupported array dtype {value['dtype']!r}")
+        return np.asarray(value["__ndarray__"], dtype=dtype).reshape(value["shape"])
+    if "__random_state__" in value:
+        name, keys, pos, has_gauss, cached = value["__random_state__"]
+        state = np.random.RandomState()
+        state.set_state((name, np.asarray(keys, dtype=np.uint32), pos, has_gauss, cached))
+        return state
+    if "__estimator__" in value:
+        try:
+            return _json_estimator(value["__estimator__"], _decode(value["state"], objects))
+        except (KeyError, _NotJSON):
+            raise ValueError(f"unsupported estimator {value['__estimator__']!r}") from None
+    if "__skops__" in value:
+        return objects[value["__skops__"]]
+    raise ValueError(f"unknown JSON tag in {sorted(value)}")
+
+
+def _contains_tensor(value):
+    if isinstance(value, torch.Tensor):
+        return True
+    if isinstance(value, dict):
+        return any(_contains_tensor(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_contains_tensor(item) for item in value)
+    return False
+
+
+def _to_cpu(value):
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu()
+    if isinstance(value, dict):
+        return {key: _to_cpu(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_to_cpu(item) for item in value)
+    return value
+
+
+def _torch_bytes(obj):
+    buffer = io.BytesIO()
+    torch.save(_to_cpu(obj), buffer)
+    return buffer.getvalue()
+
+
+def _skops_io(action):
+    try:
+        import skops.io
+    except ImportError as exc:
+        raise ImportError(
+            f"{action} needs skops, the secure format for scikit-learn objects: "
+            f"{_SKOPS_HINT}. Models with scaler='minmax', 'standard' or None need "
+            "nothing extra."
+        ) from exc
+    return skops.io
+
+
+def save_model(estimator, path):
+    """Write ``estimator`` to ``path`` (a file name or a binary file object)."""
+    from . import __version__
+
+    members = {}
+    skops_objects = {}
+
+    def encode(name, value):
+        try:
+            return _encode(value)
+        except _NotJSON:
+            skops_objects[name] = value
+            return {"__skops__": name}
+
+    params = estimator.get_params(deep=False)
+    attributes = {}
+    for name, value in vars(estimator).items():
+        if name in params:
+            continue
+        if name == "module_":
+            members[_WEIGHTS] = _torch_bytes(value.state_dict())
+        elif _contains_tensor(value):
+            members[_TENSORS.format(name)] = _torch_bytes(value)
+            attributes[name] = {"__tensors__": _TENSORS.format(name)}
+        else:
+            attributes[name] = encode(name, value)
+    meta = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "sklstm_version": __version__,
+        "sklearn_version": __import__("sklearn").__version__,
+        "torch_version": torch.__version__,
+        "estimator": type(estimator).__name__,
+        "params": {name: encode(name, value) for name, value in params.items()},
+        "attributes": attributes,
+    }
+    if skops_objects:
+        names = ", ".join(
+            f"{name} ({type(value).__name__})" for name, value in skops_objects.items()
+        )
+        sio = _skops_io(f"Saving {names}")
+        try:
+            members[_OBJECTS] = sio.dumps(skops_objects)
+        except (TypeError, NotImplementedError) as exc:
+            raise TypeError(
+                f"Cannot save {names} in the safe format: {exc}. Use pickle or "
+                "joblib for this model, or a scaler made of scikit-learn parts."
+            ) from exc
+    members[_META] = json.dumps(meta, indent=1).encode()
+
+    if hasattr(path, "write"):
+        _write_zip(path, members)
+        return
+    # Write next to the target and rename, so that a failed save never leaves
+    # a truncated file in place of a good one.
+    path = os.fspath(path)
+    handle, partial = tempfile.mkstemp(dir=os.path.dirname(path) or ".", suffix=".partial")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            _write_zip(file, members)
+        os.replace(partial, path)
+    except BaseException:
+        os.unlink(partial)
+        raise
+
+
+def _write_zip(file, members):
+    with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        # The metadata first, so that a reader can check the format up front.
+        archive.writestr(_META, members.pop(_META))
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def _load_tensors(archive, member, source):
+    try:
+        data = archive.read(member)
+    except KeyError:
+        raise ValueError(f"{source} is incomplete: it has no {member!r}.") from None
+    try:
+        return torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
+    except Exception as exc:
+        # torch's message suggests weights_only=False, the unsafe load this
+        # format exists to avoid: keep only what it found.
+        found = re.search(r"WeightsUnpickler error:\s*(.+?)(?:\.\s|\n\n|$)", str(exc), re.S)
+        detail = found.group(1).strip() if found else str(exc).split("\n", 1)[0]
+        raise ValueError(
+            f"{source}: {member!r} is not a plain tensor state; the file is corrupt or "
+            f"was tampered with, and was not loaded ({type(exc).__name__}: {detail})"
+        ) from exc
+
+
+def load(path, *, trusted=None):
+    """Load a model written by :meth:`LSTMForecaster.save`, running no code from it.
+
+    The network's weights are read with ``torch.load(weights_only=True)``,
+    the parameters and the built-in scalers from JSON, and any other scaler
+    (a user's transformer or ``Pipeline``) with skops, which refuses types it
+    does not trust unless they are listed in ``trusted``.
+
+    Parameters
+    ----------
+    path : str, path-like or binary file object
+        The file written by :meth:`LSTMForecaster.save`.
+    trusted : list of str, default=None
+        Extra types the skops part of the file may hold, by their full name
+        as reported in the error that lists them. Review them first: these
+        types are trusted to be constructed while loading. ``None`` trusts
+        only skops' default types (scikit-learn, NumPy, SciPy and builtins).
+
+    Returns
+    -------
+    estimator : LSTMForecaster
+        The model, with its network on the CPU. Its predictions equal those
+        of the saved model.
+
+    Raises
+    ------
+    ValueError
+        If the file is not an sklstm model file, is corrupt or crafted, or
+        was written in a format this version of sklstm cannot read.
+    ImportError
+        If the file holds a scaler stored with skops and skops is missing.
+
+    See Also
+    --------
+    LSTMForecaster.save : Write a model in this format.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from sklstm import LSTMForecaster, load, make_windows
+    >>> X, y = make_windows(np.sin(np.arange(100) / 4), window=8)
+    >>> model = LSTMForecaster(max_epochs=3, random_state=0).fit(X, y)
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.sklstm")
+    >>> model.save(path)
+    >>> restored = load(path)
+    >>> bool(np.array_equal(restored.predict(X), model.predict(X)))
+    True
+    """
+    from . import __version__
+    from ._forecaster import LSTMForecaster
+
+    source = repr(os.fspath(path)) if not hasattr(path, "read") else "The file"
+    classes = {"LSTMForecaster": LSTMForecaster}
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise ValueError(
+            f"{source} is not an sklstm model file (not a zip archive). A model "
+            "written with pickle or joblib loads with pickle.load or joblib.load, "
+            "which can run code: only do that for files from a trusted source."
+        ) from None
+    with archive:
+        try:
+            meta = json.loads(archive.read(_META))
+        except KeyError:
+            raise ValueError(
+                f"{source} is not an sklstm model file: it has no {_META!r}."
+            ) from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{source} is corrupt: {_META!r} is not JSON ({exc}).") from exc
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            raise ValueError(f"{source} is not an sklstm model file.")
+        version = meta.get("format_version")
+        written_by = meta.get("sklstm_version", "an unknown version")
+        if version not in _READABLE_FORMATS:
+            newer = isinstance(version, int) and version > FORMAT_VERSION
+            fix = (
+                "Upgrade sklstm (pip install -U sklstm) to load it."
+                if newer
+                else f"Load it with sklstm {written_by} and refit or convert it there."
+            )
+            raise ValueError(
+                f"{source} was written by sklstm {written_by} in model format "
+                f"{version!r}, but sklstm {__version__} reads format(s) "
+                f"{', '.join(map(str, _READABLE_FORMATS))} only. {fix}"
+            )
+        cls = classes.get(meta.get("estimator"))
+        if cls is None:
+            raise ValueError(f"{source} holds an unknown estimator {meta.get('estimator')!r}.")
+
+        objects = {}
+        if _OBJECTS in archive.namelist():
+            objects = _load_skops(archive.read(_OBJECTS), trusted, source)
+        try:
+            params = {name: _decode(v, objects) for name, v in meta["params"].items()}
+            attributes = {
+                name: value if _is_tensors(value) else _decode(value, objects)
+                for name, value in meta["attributes"].items()
+            }
+            estimator = cls(**params)
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise ValueError(
+                f"{source} is corrupt or was written by an incompatible sklstm "
+                f"({written_by}): {type(exc).__name__}: {exc}"
+            ) from exc
+        for name, value in attributes.items():
+            # Data may set fitted attributes only, never shadow a method.
+            if not name.isidentifier() or name.startswith("__") or hasattr(cls, name):
+                raise ValueError(f"{source} sets a forbidden attribute {name!r}.")
+            if _is_tensors(value):
+                value = attributes[name] = _load_tensors(archive, value["__tensors__"], source)
+            setattr(estimator, name, value)
+        if _WEIGHTS in archive.namelist():
+            estimator.module_ = _load_module(
+                _load_tensors(archive, _WEIGHTS, source), attributes, source
+            )
+    return estimator
+
+
+def _is_tensors(value):
+    return isinstance(value, dict) and set(value) == {"__tensors__"}
+
+
+def _load_skops(data, trusted, source):
+    sio = _skops_io(f"Loading the scaler of {source}")
+    try:
+        untrusted = sorted(set(sio.get_untrusted_types(data=data)) - set(trusted or ()))
+    except Exception as exc:
+        raise ValueError(
+            f"{source}: its skops part is corrupt or was tampered with, and was not "
+            f"loaded ({type(exc).__name__}: {exc})"
+        ) from exc
+    if untrusted:
+        raise ValueError(
+            f"{source} holds objects of types that are not trusted by default: "
+            f"{untrusted}. Check that you trust them (they are constructed while "
+            "loading), then pass them to load(path, trusted=[...])."
+        )
+    try:
+        objects = sio.loads(data, trusted=trusted)
+    except Exception as exc:
+        raise ValueError(f"{source}: its skops part could not be loaded ({exc}).") from exc
+    if not isinstance(objects, dict):
+        raise ValueError(f"{source}: its skops part is not a dict of objects.")
+    return objects
+
+
+def _load_module(state, attributes, source):
+    config = attributes.get("_module_config_")
+    if not isinstance(config, dict) or not isinstance(state, dict):
+        raise ValueError(f"{source} is corrupt: the network's configuration is missing.")
+    if not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise ValueError(f"{source} is corrupt: the weights are not all tensors.")
+    try:
+        module = build_module(0, **config)
+        module.load_state_dict(state)
+    except (TypeError, KeyError, RuntimeError) as exc:
+        raise ValueError(
+            f"{source}: the weights do not fit the network {config} ({exc})."
+        ) from exc
+    return module.eval()
