@@ -45,7 +45,7 @@ from _common import airline_split, parser, print_table, stats, timed, write_repo
 from sklstm import LSTMForecaster, make_windows
 from sklstm._module import build_module
 from sklstm._scaling import make_scaler
-from sklstm._training import WindowPairs
+from sklstm._training import _OPTIMIZERS, WindowPairs
 
 SIZES = {
     #        reps, long series, long epochs, predict origins, horizon
@@ -64,15 +64,21 @@ def synthetic_series(n, seed=0):
 # --- the hand-written reference -------------------------------------------
 
 
-def hand_fit(X, y, estimator, epochs):
-    """Train like ``estimator.fit(X, y)`` would, written out by hand."""
+def hand_fit(X, y, estimator, epochs, config=None):
+    """Train like ``estimator.fit(X, y)`` would, written out by hand.
+
+    The network is built from ``config``, by default the configuration of the
+    estimator's last fit (its ``_module_config_``).
+    """
     seed = np.random.RandomState(estimator.random_state).randint(np.iinfo(np.int32).max)
     sequences = np.concatenate((X, np.reshape(y, (len(y), -1))), axis=1)
     scaler = make_scaler(estimator.scaler).fit(sequences.reshape(-1, 1))
     scaled = scaler.transform(sequences.reshape(-1, 1)).astype(np.float32)
     pairs = WindowPairs(torch.from_numpy(scaled.reshape(sequences.shape)), estimator.window)
-    model = build_module(seed, **estimator._module_config())
-    optimizer = torch.optim.Adam(model.parameters(), lr=estimator.learning_rate)
+    model = build_module(seed, **(estimator._module_config_ if config is None else config))
+    optimizer = _OPTIMIZERS[estimator.optimizer](
+        model.parameters(), lr=estimator.learning_rate, weight_decay=estimator.weight_decay
+    )
     criterion = torch.nn.MSELoss()
     shuffle = torch.Generator().manual_seed(seed)
     batch = estimator.batch_size
@@ -170,8 +176,12 @@ def predict_case(X, estimator, reps):
     return row
 
 
-def cold_fits(kind):
-    """The first and second fit of ``kind`` in this (fresh) process."""
+def cold_fits(kind, config):
+    """The first and second fit of ``kind`` in this (fresh) process.
+
+    ``config`` is the network configuration, taken from a fit in the parent
+    process, so that the hand loop needs no fit of the estimator here.
+    """
     train, _ = airline_split()
     X, y = make_windows(train, window=12)
     X, y = np.ascontiguousarray(X), np.ascontiguousarray(y)
@@ -179,7 +189,7 @@ def cold_fits(kind):
         window=12, horizon=12, max_epochs=20, n_iter_no_change=20, random_state=0
     )
     if kind == "hand":
-        fit = lambda: hand_fit(X, y, estimator, 20)  # noqa: E731
+        fit = lambda: hand_fit(X, y, estimator, 20, config)  # noqa: E731
     else:
         fit = lambda: estimator.fit(X, y)  # noqa: E731
     dynamo_before = "torch._dynamo" in sys.modules
@@ -212,17 +222,18 @@ sys.path.insert(0, sys.argv[2])
 import overhead
 result = {"import_numpy_torch_s": t1 - t0, "import_sklearn_s": t2 - t1,
           "import_sklstm_s": t3 - t2}
-result.update(overhead.cold_fits(sys.argv[1]))
+result.update(overhead.cold_fits(sys.argv[1], json.loads(sys.argv[3])))
 print(json.dumps(result))
 """
 
 
-def cold_rows():
+def cold_rows(config):
     """Each kind in its own fresh interpreter (no warm-up of any kind)."""
     rows = {}
+    here = str(Path(__file__).resolve().parent)
     for kind in ("hand", "sklstm", "dynamo"):
         out = subprocess.run(
-            [sys.executable, "-c", _COLD_CHILD, kind, str(Path(__file__).resolve().parent)],
+            [sys.executable, "-c", _COLD_CHILD, kind, here, json.dumps(config)],
             check=True,
             capture_output=True,
             text=True,
@@ -254,7 +265,7 @@ def main(argv=None):
     ]
     X_pred, _ = make_windows(series[n_long:], window=24)
     rows.append(predict_case(X_pred[:n_origins], long, reps))
-    cold = cold_rows()
+    cold = cold_rows(airline._module_config_)
 
     print_table(
         "sklstm against a hand-written torch loop (warm: after one run of each)",

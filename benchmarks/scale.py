@@ -27,6 +27,7 @@ Run alone on the machine for numbers worth publishing::
 
     python benchmarks/scale.py            # full size: 10^3..10^6, several minutes
     python benchmarks/scale.py --quick    # 10^3 and 10^4 only, one epoch
+    python benchmarks/scale.py --lengths 1e3,1e7    # other lengths
 """
 
 import json
@@ -136,8 +137,16 @@ def measure(length, epochs, layout):
 
 
 def main(argv=None):
-    args = parser("scale", __doc__).parse_args(argv)
+    p = parser("scale", __doc__)
+    p.add_argument(
+        "--lengths",
+        type=lambda text: [int(float(v)) for v in text.split(",")],
+        help="comma-separated series lengths to measure instead (e.g. 1e3,1e7), one epoch each",
+    )
+    args = p.parse_args(argv)
     sizes = SIZES["quick" if args.quick else "full"]
+    if args.lengths:
+        sizes = {length: sizes.get(length, 1) for length in args.lengths}
     rows = []
     for layout in LAYOUTS:
         for length, epochs in sizes.items():
@@ -148,6 +157,14 @@ def main(argv=None):
                 f"peak +{r['peak_extra_bytes'] / 2**20:.1f} MiB",
                 flush=True,
             )
+    for layout in LAYOUTS:
+        group = [r for r in rows if r["layout"] == layout]
+        for r in group[1:]:
+            # Memory that each extra byte of series costs: free of the fixed
+            # working set of a training step, which dominates short series.
+            r["marginal_peak_over_series"] = (
+                r["peak_extra_bytes"] - group[0]["peak_extra_bytes"]
+            ) / (r["series_bytes"] - group[0]["series_bytes"])
     one_row = [r for r in rows if r["layout"] == "one row"]
     smallest = one_row[0]["us_per_pair"]
     print_table(
@@ -160,6 +177,7 @@ def main(argv=None):
             "peak extra MiB",
             "series MiB",
             "peak / series",
+            "growth / series",
             "<= 3x series + model",
         ],
         [
@@ -171,6 +189,7 @@ def main(argv=None):
                 "peak extra MiB": r["peak_extra_bytes"] / 2**20,
                 "series MiB": r["series_bytes"] / 2**20,
                 "peak / series": r["peak_over_series"],
+                "growth / series": r.get("marginal_peak_over_series", "-"),
                 "<= 3x series + model": "yes" if r["within_3x_series_plus_model"] else "no",
             }
             for r in rows
@@ -192,6 +211,8 @@ def main(argv=None):
             "model bytes = 5 x parameter bytes (weights, gradients, Adam moments, best weights)",
             "for short series the fixed working set of a training step (activations, "
             "autograd buffers, allocator pools: a few MiB) dominates the peak",
+            "growth / series = (peak extra - peak extra of the shortest series) / "
+            "(series bytes - series bytes of the shortest): bytes per extra series byte",
         ],
     )
 

@@ -110,7 +110,7 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
     validation_fraction : float, default=0.1
         Fraction of rows held out for early stopping.
 
-    n_iter_no_change : int, default=15
+    n_iter_no_change : int, default=10
         Number of epochs without an improvement of at least ``tol`` in the
         monitored loss before training stops.
 
@@ -241,7 +241,7 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         weight_decay=0.0,
         early_stopping=False,
         validation_fraction=0.1,
-        n_iter_no_change=15,
+        n_iter_no_change=10,
         tol=1e-4,
         warm_start=False,
         device="cpu",

@@ -17,11 +17,12 @@ A model file is one zip archive:
 Loading never unpickles an arbitrary object, so it runs no code from the file.
 """
 
+import contextlib
 import io
 import json
 import os
 import re
-import tempfile
+import uuid
 import zipfile
 
 import numpy as np
@@ -74,7 +75,7 @@ def _encode(value):
         kind = value.dtype.kind
         if kind in _ARRAY_KINDS:
             dtype = value.dtype.str
-        elif kind == "O" and all(isinstance(item, str) for item in value.flat):
+        elif kind == "O" and value.ndim == 1 and all(isinstance(item, str) for item in value):
             dtype = "object"
         else:
             raise _NotJSON
@@ -232,13 +233,16 @@ def save_model(estimator, path):
     # Write next to the target and rename, so that a failed save never leaves
     # a truncated file in place of a good one.
     path = os.fspath(path)
-    handle, partial = tempfile.mkstemp(dir=os.path.dirname(path) or ".", suffix=".partial")
+    partial = f"{path}.{uuid.uuid4().hex}.partial"
     try:
-        with os.fdopen(handle, "wb") as file:
+        # open() rather than mkstemp, so that the file gets the usual
+        # permissions (the umask's), not private ones.
+        with open(partial, "xb") as file:
             _write_zip(file, members)
         os.replace(partial, path)
     except BaseException:
-        os.unlink(partial)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(partial)
         raise
 
 

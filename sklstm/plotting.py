@@ -239,5 +239,6 @@ def plot_training_curve(estimator, *, ax=None, title=None):
         ax.right_ax = right
     if title is not None:
         ax.set_title(title)
-    ax.legend(handles=handles, loc="center right")
+    # A falling loss leaves the upper right free; a rising score fills it.
+    ax.legend(handles=handles, loc="upper right" if scores is None else "center right")
     return ax

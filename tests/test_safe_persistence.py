@@ -46,11 +46,10 @@ def _members(path):
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def _rewrite(path, **replace):
+def _rewrite(path, replace):
     """Write ``path`` again with some members replaced (bytes) or removed (None)."""
     members = _members(path)
     for name, data in replace.items():
-        name = name.replace("__", "/").replace("_DOT_", ".")
         if data is None:
             members.pop(name)
         else:
@@ -63,7 +62,7 @@ def _rewrite(path, **replace):
 def _edit_meta(path, edit):
     meta = json.loads(_members(path)["sklstm.json"])
     edit(meta)
-    _rewrite(path, sklstm_DOT_json=json.dumps(meta).encode())
+    _rewrite(path, {"sklstm.json": json.dumps(meta).encode()})
 
 
 def _assert_same_model(loaded, model, X):
@@ -165,6 +164,12 @@ def test_a_failed_save_keeps_the_existing_file(model, saved, monkeypatch):
     assert [p.name for p in saved.parent.iterdir()] == [saved.name]
 
 
+def test_the_file_gets_the_usual_permissions(model, saved):
+    reference = saved.parent / "plain"
+    reference.write_bytes(b"")
+    assert saved.stat().st_mode == reference.stat().st_mode
+
+
 # --- Files from other versions ------------------------------------------------
 
 
@@ -203,7 +208,7 @@ def test_other_files_are_refused(tmp_path, content, match):
 
 
 def test_a_zip_without_sklstm_metadata_is_refused(saved):
-    _rewrite(saved, sklstm_DOT_json=None)
+    _rewrite(saved, {"sklstm.json": None})
     with pytest.raises(ValueError, match=r"not an sklstm model file: it has no 'sklstm\.json'"):
         load(saved)
 
@@ -253,12 +258,23 @@ def test_a_crafted_file_cannot_run_code(saved, payload, member, wrapped_by_torch
         buffer = io.BytesIO()
         torch.save({"weight": _Reducer(data)}, buffer)
         data = buffer.getvalue()
-    _rewrite(saved, **{member.replace("/", "__").replace(".", "_DOT_"): data})
+    _rewrite(saved, {member: data})
     if member == "objects.skops":
         pytest.importorskip("skops")
     with pytest.raises(ValueError, match=r"tampered|corrupt|not JSON|not trusted"):
         load(saved)
     assert not marker.exists()
+
+
+def test_a_skops_part_with_a_dangerous_function_is_refused(saved):
+    skops_io = pytest.importorskip("skops.io")
+    import os
+
+    scaler = FunctionTransformer(os.system, os.system)
+    _rewrite(saved, {"objects.skops": skops_io.dumps({"scaler_": scaler})})
+    _edit_meta(saved, lambda meta: meta["attributes"].update(scaler_={"__skops__": "scaler_"}))
+    with pytest.raises(ValueError, match=r"not trusted by default: \[.*system'\]"):
+        load(saved)
 
 
 def test_data_cannot_shadow_a_method(saved):

@@ -1,0 +1,111 @@
+"""Smoke tests of the performance benchmarks: each script runs at --quick size.
+
+No timing is asserted (timings depend on the machine and its load); what is
+checked is that every script runs end to end, writes its JSON report with the
+documented structure, and, where a benchmark compares against a reference that
+must do identical work, that the reference really computed the same numbers.
+"""
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+pytestmark = pytest.mark.slow
+
+
+def run_quick(name, tmp_path, *options):
+    """Run ``benchmarks/<name>.py --quick`` in a fresh process; return its report."""
+    output = tmp_path / f"{name}.json"
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    script = str(BENCHMARKS / f"{name}.py")
+    proc = subprocess.run(
+        [sys.executable, script, "--quick", "--output", str(output), *options],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "| " in proc.stdout, "the script prints no table"
+    report = json.loads(output.read_text())
+    assert report["benchmark"] == name
+    assert report["quick"] is True
+    assert {"cpu", "cores", "torch", "sklstm", "skorch"} <= set(report["machine"])
+    assert report["config"]
+    return report["results"]
+
+
+def positive(value):
+    return isinstance(value, float) and math.isfinite(value) and value > 0
+
+
+def test_tutorial_reports_time_and_mase_per_seed(tmp_path):
+    results = run_quick("tutorial", tmp_path)
+    methods = {row["method"]: row for row in results["methods"]}
+    assert list(methods) == ["Tutorial loop", "sklstm, hidden 100", "sklstm, defaults"]
+    for row in methods.values():
+        assert len(row["per_seed"]) == 2
+        for seed in row["per_seed"]:
+            assert positive(seed["time_s"])
+            assert positive(seed["mase"])
+        assert row["mase_worst"] == max(s["mase"] for s in row["per_seed"])
+    for name in ("sklstm, hidden 100", "sklstm, defaults"):
+        row = methods[name]
+        assert positive(row["speedup_median"])
+        assert all(isinstance(n, int) and n >= 1 for n in row["n_iter"])
+        assert row["time_max_over_min"] >= 1.0
+    assert positive(results["seasonal_naive_mase"])
+
+
+def test_overhead_hand_loop_does_exactly_the_same_work(tmp_path):
+    results = run_quick("overhead", tmp_path)
+    fits, predict = results["warm"][:2], results["warm"][2]
+    for row in fits:
+        # Same weights, shuffles and batches: the loss curves agree exactly.
+        assert row["max_abs_loss_curve_difference"] == 0.0
+        assert row["epochs"] >= 1
+        assert positive(row["ratio_wall_median"])
+    assert predict["max_abs_prediction_difference"] == 0.0
+    assert positive(predict["ratio_wall_median"])
+    for kind in ("hand", "sklstm"):
+        cold = results["cold"][kind]
+        assert positive(cold["first_fit_s"]) and positive(cold["second_fit_s"])
+        assert cold["import_sklstm_s"] >= 0
+    assert positive(results["cold"]["dynamo"]["import_torch_dynamo_s"])
+
+
+def test_scale_reports_time_per_pair_and_peak_memory(tmp_path):
+    # One short length: each (layout, length) runs in a fresh process.
+    results = run_quick("scale", tmp_path, "--lengths", "1000")
+    rows = results["rows"]
+    assert {(r["layout"], r["length"]) for r in rows} == {
+        ("one row", 1000),
+        ("make_windows", 1000),
+    }
+    for row in rows:
+        assert row["pairs"] == row["length"] - 48
+        assert positive(row["s_per_epoch"]) and positive(row["us_per_pair"])
+        assert isinstance(row["peak_extra_bytes"], int)
+        assert row["series_bytes"] == 8 * row["length"]
+        assert row["model_bytes"] > 0
+    assert positive(results["us_per_pair_longest_over_shortest"])
+
+
+def test_peers_script_runs_where_the_peer_libraries_are_installed(tmp_path):
+    pytest.importorskip("darts")
+    pytest.importorskip("neuralforecast")
+    results = run_quick("peers", tmp_path)
+    names = [row["method"] for row in results["methods"]]
+    assert names[0] == "sklstm, defaults"
+    assert any(name.startswith("darts") for name in names)
+    assert any(name.startswith("neuralforecast") for name in names)
+    for row in results["methods"]:
+        assert positive(row["time_median_s"]) and positive(row["mase_median"])
