@@ -1,6 +1,6 @@
 """Forecast quality of LSTMForecaster: airline, the defaults' neighbourhood, and 10 more series.
 
-Three tables, every LSTM row over the same seeds (0..4), with the median and the
+Four tables, every LSTM row over the same seeds (0..4), with the median and the
 spread (min, max) of MASE, never only the best seed:
 
 1. ``airline``: the bundled AirPassengers series, trained on the first 132
@@ -20,11 +20,14 @@ spread (min, max) of MASE, never only the best seed:
    seasonal naive (naive for annual data) and AutoETS, with MASE on the
    training data's seasonal naive scale. The window is two seasons (two
    cycles for annual data, two years for quarterly data).
+4. ``settings``: on the series where the defaults spread most or lose to
+   naive, the settings the user guide suggests for noisy or changing series
+   (``early_stopping=True``, ``relative=False``, the mean of 3 seeds).
 
 Requires ``benchmarks/requirements.txt`` (statsforecast, sktime, statsmodels);
 without statsforecast its rows are left out. Run it alone on the machine::
 
-    OMP_NUM_THREADS=1 python benchmarks/quality.py            # a few minutes
+    python benchmarks/quality.py            # about 20 minutes on 2 cores
     python benchmarks/quality.py --quick     # smoke size: 1 seed, 3 epochs, 1 series
 
 It prints Markdown tables and writes ``benchmarks/results/quality.json``.
@@ -169,8 +172,12 @@ def load_series():
 # --- methods -----------------------------------------------------------------
 
 
-def lstm_runs(train, test, season, params, rows=None, seeds=SEEDS, threads=1):
-    """Fit and forecast once per seed: MASE and timings of each."""
+def lstm_runs(train, test, season, params, rows=None, seeds=SEEDS, threads=1, ensemble=1):
+    """Fit and forecast once per seed: MASE and timings of each.
+
+    With ``ensemble=k``, each seed's forecast is the mean of ``k`` models
+    fitted with seeds ``100 * seed + 0 .. k-1`` (timed together).
+    """
     params = {
         key: value() if callable(value) and key == "scaler" else value
         for key, value in params.items()
@@ -185,12 +192,19 @@ def lstm_runs(train, test, season, params, rows=None, seeds=SEEDS, threads=1):
         LSTMForecaster(**{**params, "max_epochs": 1, "random_state": 0}).fit(X, y)
         out = {"mase": [], "wall_s": [], "cpu_s": [], "n_iter": []}
         for seed in seeds:
-            model = LSTMForecaster(**params, horizon=len(test), random_state=seed)
+            members = [seed] if ensemble == 1 else [100 * seed + k for k in range(ensemble)]
+            models = [
+                LSTMForecaster(**params, horizon=len(test), random_state=member)
+                for member in members
+            ]
 
-            def fit_forecast(model=model):
-                return model.fit(X, y).forecast(train, steps=len(test))
+            def fit_forecast(models=models):
+                return np.mean(
+                    [m.fit(X, y).forecast(train, steps=len(test)) for m in models], axis=0
+                )
 
             forecast, wall, cpu = timed(fit_forecast)
+            model = models[-1]
             out["mase"].append(
                 mean_absolute_scaled_error(test, forecast, y_train=train, season=season)
             )
@@ -207,6 +221,7 @@ def lstm_runs(train, test, season, params, rows=None, seeds=SEEDS, threads=1):
         "wall_s": stats(out["wall_s"]),
         "cpu_s": stats(out["cpu_s"]),
         "n_iter": out["n_iter"],
+        "ensemble": ensemble,
     }
 
 
@@ -385,13 +400,63 @@ def series_table(quick, seeds, extra):
     return results
 
 
+# Series where the defaults' forecasts spread or lose to naive, and settings
+# that the user guide suggests for them (docs/user_guide/settings.rst).
+SETTINGS_SERIES = ("lynx", "sunspots", "seatbelts", "us_consumption", "co2")
+SETTINGS_ROWS = [
+    ("defaults", {}, 1),
+    ("early_stopping=True", {"early_stopping": True}, 1),
+    ("relative=False", {"relative": False}, 1),
+    ("mean of 3 seeds", {}, 3),
+]
+
+
+def settings_table(quick, seeds, extra):
+    data = load_series()
+    names = SETTINGS_SERIES[:1] if quick else SETTINGS_SERIES
+    rows = SETTINGS_ROWS[:2] if quick else SETTINGS_ROWS
+    results, table = [], []
+    for name in names:
+        values, season, horizon, window, _ = data[name]
+        train, test = values[:-horizon], values[-horizon:]
+        snaive = naive(train, test, season)
+        for label, params, ensemble in rows:
+            params = {"window": window, **params, **extra}
+            run = lstm_runs(train, test, season, params, seeds=seeds, ensemble=ensemble)
+            results.append({"series": name, "setting": label, "seasonal_naive": snaive, **run})
+            table.append(
+                {
+                    "series": name,
+                    "setting": label,
+                    "naive": snaive,
+                    "MASE median": run["mase"]["median"],
+                    "min": run["mase"]["min"],
+                    "max": run["mase"]["max"],
+                    "beats naive every seed": "yes" if run["mase"]["max"] < snaive else "no",
+                    "CPU s": run["cpu_s"]["median"],
+                }
+            )
+    columns = [
+        "series",
+        "setting",
+        "naive",
+        "MASE median",
+        "min",
+        "max",
+        "beats naive every seed",
+        "CPU s",
+    ]
+    print_table("settings for noisy or changing series", columns, table)
+    return results
+
+
 def main(argv=None):
     p = parser("quality", __doc__)
     p.add_argument(
         "--skip",
         nargs="*",
         default=[],
-        choices=["airline", "defaults", "series"],
+        choices=["airline", "defaults", "series", "settings"],
         help="tables to leave out",
     )
     args = p.parse_args(argv)
@@ -404,6 +469,8 @@ def main(argv=None):
         results["defaults"] = defaults_table(args.quick, seeds, extra)
     if "series" not in args.skip:
         results["series"] = series_table(args.quick, seeds, extra)
+    if "settings" not in args.skip:
+        results["settings"] = settings_table(args.quick, seeds, extra)
     config = {
         "seeds": list(seeds),
         "airline_window": AIRLINE_WINDOW,

@@ -22,7 +22,7 @@ from ._windowing import _as_series_values
 
 # Rows predicted per chunk: bounds the memory of ``predict`` on many origins.
 _PREDICT_CHUNK = 8192
-# Values scaled per transform call in fit: bounds its temporaries on long series.
+# Values scaled per transform call in fit (about): bounds its temporaries on long data.
 _SCALE_CHUNK = 1 << 16
 
 
@@ -425,23 +425,28 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
     @staticmethod
     def _scaled_sequences(scaler, X, Y, fit_scaler):
         """Rows followed by their targets, scaled, as float32."""
-        sequences = np.concatenate((X, Y), axis=1)
-        column = sequences.reshape(-1, 1)
         if fit_scaler:
-            fit_value_scaler(scaler, column)
-        # Transformed a chunk at a time straight into float32: on long series
-        # this avoids two float64 temporaries (and a mask) of the whole data.
-        scaled = np.empty(column.size, dtype=np.float32)
-        for start in range(0, column.size, _SCALE_CHUNK):
-            stop = start + _SCALE_CHUNK
-            scaled[start:stop] = np.reshape(np.asarray(scaler.transform(column[start:stop])), -1)
-            if not np.isfinite(scaled[start:stop]).all():
+            # The scaler sees every training value as one column; that float64
+            # copy is freed before the float32 result is built.
+            fit_value_scaler(scaler, np.concatenate((X, Y), axis=1).reshape(-1, 1))
+        n_x = X.shape[1]
+        scaled = np.empty((len(X), n_x + Y.shape[1]), dtype=np.float32)
+        # A few rows at a time, straight into float32, so that the transform's
+        # float64 temporaries stay small on long data. Each value is scaled on
+        # its own, so chunks give the same numbers as one call.
+        step = max(1, _SCALE_CHUNK // scaled.shape[1])
+        for start in range(0, len(X), step):
+            rows = slice(start, start + step)
+            for part, columns in ((X[rows], slice(0, n_x)), (Y[rows], slice(n_x, None))):
+                values = np.asarray(scaler.transform(part.reshape(-1, 1)))
+                scaled[rows, columns] = values.reshape(part.shape)
+            if not np.isfinite(scaled[rows]).all():
                 raise ValueError(
                     "The scaler produced NaN or infinite values from the training data "
                     "(e.g. a log transform of values <= 0). Use a scaler defined for "
                     "all of the data, such as 'minmax'."
                 )
-        return scaled.reshape(sequences.shape)
+        return scaled
 
     def predict(self, X):
         """Predict the next ``horizon_`` values after each row of ``X``.

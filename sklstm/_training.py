@@ -113,14 +113,17 @@ class _LeanNet(NeuralNet):
         # Module.train walks every submodule: only switch when the mode changes.
         if self.module_.training != training:
             self._set_training(training)
-        losses, sizes = [], []
+        # Batch losses stay on the device, in a buffer allocated once (a list
+        # of loss tensors would grow by hundreds of bytes per batch on long
+        # series), and are reduced once per epoch: no host sync per batch.
+        losses = torch.empty(len(iterator), dtype=torch.float64, device=self.device)
+        sizes = []
         with torch.set_grad_enabled(training):
-            for batch in iterator:
-                losses.append(step_fn(batch))
+            for i, batch in enumerate(iterator):
+                losses[i] = step_fn(batch)
                 sizes.append(len(batch[1]))
-        # One reduction per epoch instead of a host sync per batch.
         weights = torch.tensor(sizes, dtype=torch.float64, device=self.device)
-        total = torch.dot(torch.stack(losses).double(), weights)
+        total = torch.dot(losses[: len(sizes)], weights)
         _last_row(self.history)[prefix + "_loss"] = float(total) / max(sum(sizes), 1)
 
     def on_epoch_begin(self, net, **kwargs):

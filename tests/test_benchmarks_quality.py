@@ -45,7 +45,7 @@ def test_quick_run_writes_the_expected_report(tmp_path):
     assert report["config"]["seeds"] == [0]
     assert report["config"]["defaults"]["linear_skip"] is True
     results = report["results"]
-    assert set(results) == {"airline", "defaults", "series"}
+    assert set(results) == {"airline", "defaults", "series", "settings"}
 
     methods = {row["method"]: row for row in results["airline"]}
     lstm = methods["LSTM, defaults"]
@@ -66,3 +66,10 @@ def test_quick_run_writes_the_expected_report(tmp_path):
     _check_stats(series["lstm"]["mase"])
     assert series["lstm"]["seeds"] == [0]
     assert isinstance(series["lstm_beats_naive_every_seed"], bool)
+
+    settings = results["settings"]
+    assert [row["setting"] for row in settings] == ["defaults", "early_stopping=True"]
+    for row in settings:
+        assert row["series"] == "lynx"
+        assert row["seasonal_naive"] == series["seasonal_naive"]
+        _check_stats(row["mase"])

@@ -185,13 +185,13 @@ def _joblib_loads(blob):
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 def test_real_gpu_fit_loads_on_a_cpu_only_process(rows, tmp_path):
-    X, Y = rows
+    X, Y = (frame.to_numpy() for frame in rows)
     model = LSTMForecaster(window=12, device="cuda", **FAST).fit(X, Y)
     assert next(model.module_.parameters()).is_cuda
     path = tmp_path / "gpu_model.pkl"
     path.write_bytes(pickle.dumps(model))
     assert next(model.module_.parameters()).is_cuda  # pickling did not move it
-    np.save(tmp_path / "X.npy", X.to_numpy())
+    np.save(tmp_path / "X.npy", X)
     script = (
         "import pickle, sys, numpy as np, torch\n"
         "assert not torch.cuda.is_available()\n"
@@ -202,4 +202,4 @@ def test_real_gpu_fit_loads_on_a_cpu_only_process(rows, tmp_path):
     env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
     subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=120)
     # CPU and GPU kernels round differently; the weights are the same.
-    assert_allclose(np.load(tmp_path / "pred.npy"), model.predict(X.to_numpy()), rtol=1e-4)
+    assert_allclose(np.load(tmp_path / "pred.npy"), model.predict(X), rtol=1e-4)
