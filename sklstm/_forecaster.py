@@ -438,7 +438,9 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         for start in range(0, len(X), step):
             rows = slice(start, start + step)
             for part, columns in ((X[rows], slice(0, n_x)), (Y[rows], slice(n_x, None))):
-                values = np.asarray(scaler.transform(part.reshape(-1, 1)))
+                # float64 as in the fit (y may arrive as float32): same rounding.
+                column = part.astype(np.float64, copy=False).reshape(-1, 1)
+                values = np.asarray(scaler.transform(column))
                 scaled[rows, columns] = values.reshape(part.shape)
             if not np.isfinite(scaled[rows]).all():
                 raise ValueError(
