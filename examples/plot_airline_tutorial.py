@@ -17,17 +17,18 @@ tuned.
 # Fit on 1949-1959, forecast 1960
 # -------------------------------
 # :func:`~sklstm.make_windows` cuts the training years into forecast origins:
-# each row of ``X`` holds 12 months, and ``Y`` the month that follows them.
-# The model reads 12 months and predicts the next one; asked for 12 steps, it
-# feeds each prediction back as the newest value of its window.
+# each row of ``X`` holds 24 months, and ``Y`` the month that follows them.
+# The model reads 24 months (two seasons, so it sees the month a year and a
+# year ago) and predicts the next one; asked for 12 steps, it feeds each
+# prediction back as the newest value of its window.
 from sklstm import LSTMForecaster, make_windows
 from sklstm.datasets import load_airline
 from sklstm.plotting import plot_forecast
 
 y = load_airline()
 train, test = y[:-12], y[-12:]
-X, Y = make_windows(train, window=12)
-model = LSTMForecaster(window=12, horizon=12, random_state=0).fit(X, Y)
+X, Y = make_windows(train, window=24)
+model = LSTMForecaster(window=24, horizon=12, random_state=0).fit(X, Y)
 forecast = model.forecast(train, steps=12)
 plot_forecast(train["1955":], forecast, actual=test, title="AirPassengers: forecast of 1960")
 
@@ -72,10 +73,10 @@ plot_training_curve(model, title=f"Training: {model.n_iter_} epochs")
 import matplotlib.pyplot as plt
 import pandas as pd
 
-X_early, Y_early = make_windows(y[:"1957-12"], window=12)
-early_model = LSTMForecaster(window=12, horizon=12, random_state=0).fit(X_early, Y_early)
+X_early, Y_early = make_windows(y[:"1957-12"], window=24)
+early_model = LSTMForecaster(window=24, horizon=12, random_state=0).fit(X_early, Y_early)
 
-X_all, _ = make_windows(y, window=12)  # rows indexed by the month of their first target
+X_all, _ = make_windows(y, window=24)  # rows indexed by the month of their first target
 pred = pd.DataFrame(early_model.predict(X_all), index=X_all.index, columns=range(1, 13))
 targets = y["1959":]
 mape = pd.Series(

@@ -98,9 +98,9 @@ def _build_parser():
     model.add_argument(
         "--window",
         type=_at_least(1),
-        default=12,
+        default=24,
         metavar="N",
-        help="past values the network reads (default: 12)",
+        help="past values the network reads (default: 24, two years of months)",
     )
     model.add_argument(
         "--horizon",

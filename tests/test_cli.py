@@ -47,7 +47,7 @@ def test_airline_by_default(capsys):
     assert forecast([*QUICK]) == 0
     out = capsys.readouterr().out
     assert out.startswith("sklstm ")
-    assert "passengers, 132 training values, window 12, horizon 12" in out
+    assert "passengers, 132 training values, window 24, horizon 12" in out
     # The table has the twelve months of 1960 with the three forecasts.
     assert "1960-01-01" in out and "1960-12-01" in out and "1961-01-01" not in out
     header = out.splitlines()[1].split()
