@@ -23,8 +23,8 @@ Every method runs with the same 5 seeds. Each row reports, per seed, the wall
 time of fit + 12-month forecast and the MASE of the forecast (seasonal naive
 scale, m=12, of the training months), then the median and the worst seed. The
 sklstm rows also report ``n_iter_`` (epochs run before the training-loss stop)
-and the spread of fit time across seeds (max / min), which is the
-seed-independence of the cost.
+and the spread of the single timings across seeds (max / min); ``seeds.py``
+measures the seed-independence of the cost with repeated runs per seed.
 
 Run alone on the machine for numbers worth publishing::
 

@@ -65,6 +65,21 @@ def test_tutorial_reports_time_and_mase_per_seed(tmp_path):
     assert positive(results["seasonal_naive_mase"])
 
 
+def test_seeds_reports_the_spread_of_cost_across_seeds(tmp_path):
+    results = run_quick("seeds", tmp_path)
+    configs = {row["config"]: row for row in results["configs"]}
+    assert list(configs) == ["defaults", "defaults, fixed epochs"]
+    for row in configs.values():
+        assert [p["seed"] for p in row["per_seed"]] == [0, 1]
+        for per_seed in row["per_seed"]:
+            assert len(per_seed["runs"]) == 2
+            # n_iter_ is a property of the seed: every run of it agrees.
+            assert {r["n_iter"] for r in per_seed["runs"]} == {per_seed["n_iter"]}
+            assert positive(per_seed["time_per_epoch_s"])
+        assert row["time_max_over_min"] >= 1.0
+    assert configs["defaults, fixed epochs"]["n_iter_max_over_min"] == 1.0
+
+
 def test_overhead_hand_loop_does_exactly_the_same_work(tmp_path):
     results = run_quick("overhead", tmp_path)
     fits, predict = results["warm"][:2], results["warm"][2]
