@@ -1,8 +1,8 @@
 """LSTMForecaster against darts and neuralforecast LSTMs on AirPassengers.
 
 Needs the peer libraries, which sklstm never depends on: install them into a
-separate environment with the project's constraints (torch stays the pinned
-CPU build)::
+separate environment with the project's constraints (torch stays at the
+pinned version)::
 
     python3 -m venv .bench-peers
     .bench-peers/bin/pip install -c constraints.txt -e . -r benchmarks/requirements-peers.txt

@@ -10,7 +10,7 @@
 #   BENCH_VENV   sklstm + benchmarks/requirements.txt   (default: benchmarks/.venv)
 #   PEERS_VENV   sklstm + benchmarks/requirements-peers.txt, for peers.py only
 #                (darts, neuralforecast; default: benchmarks/.venv-peers)
-# Every install uses the project's constraints.txt, so torch stays the pinned CPU build.
+# Every install uses the project's constraints.txt, so torch stays at the pinned version.
 # BENCH_SKIP_INSTALL=1 skips the pip installs into existing environments.
 set -uo pipefail
 cd "$(dirname "$0")/.."
