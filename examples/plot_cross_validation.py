@@ -81,6 +81,7 @@ ax.set(
 )
 ax.invert_yaxis()
 fig.legend(loc="outside lower center", ncols=3, fontsize="small")
+plt.show()
 
 # %%
 # Scores

@@ -74,6 +74,7 @@ ax.set(
     title="Mean absolute error over 2 time splits (lower is better)",
 )
 fig.colorbar(image, ax=ax, label="passengers (thousands)")
+plt.show()
 
 # %%
 # The chosen model forecasts 1960

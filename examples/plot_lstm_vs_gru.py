@@ -56,6 +56,7 @@ for ax, cell in zip(axes, ["lstm", "gru"], strict=True):
         ax.plot(forecasts[cell, seed], color="C1", linestyle="--", alpha=0.4, label=label)
     ax.legend(loc="upper left")
 axes[1].set_ylabel("")
+plt.show()
 
 # %%
 # Accuracy by seed
@@ -76,3 +77,4 @@ ax.set(
     ylabel="MASE, 1960 (lower is better)",
 )
 ax.legend(loc="lower right")
+plt.show()

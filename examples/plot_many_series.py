@@ -56,7 +56,7 @@ print(f"{n_series} series -> X {X.shape}, y {y.shape}")
 # %%
 # With thousands of rows, larger batches keep each epoch short.
 model = LSTMForecaster(window=12, horizon=12, batch_size=128, max_epochs=30, random_state=0)
-model.fit(X, y)
+model = model.fit(X, y)
 
 # %%
 # Forecast every series at once
@@ -105,6 +105,7 @@ for ax in axes.flat:
     ax.get_legend().remove()
 axes[0, 0].legend(loc="upper left")
 fig.suptitle("One model, 40 series: the last three years and the forecast of the next")
+plt.show()
 
 # %%
 # The same model would forecast a series it never saw, as long as its values

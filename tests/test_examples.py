@@ -1,7 +1,9 @@
 """The gallery scripts and the user guide's snippets run; the API page lists every public name."""
 
+import ast
 import doctest
 import inspect
+import itertools
 import runpy
 from pathlib import Path
 
@@ -52,6 +54,39 @@ def test_example_runs_and_draws(path, tmp_path, monkeypatch, clean_figures, caps
     assert list(tmp_path.iterdir()) == []
     # Every example prints its numbers for the gallery page.
     assert capsys.readouterr().out.strip()
+
+
+def _is_quiet(statement):
+    """Whether the gallery shows nothing for ``statement`` at the end of a cell."""
+    if not isinstance(statement, ast.Expr):
+        return True  # an assignment, a loop, an import ...
+    value = statement.value
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        return True  # the docstring
+    func = value.func if isinstance(value, ast.Call) else None
+    return (isinstance(func, ast.Name) and func.id == "print") or (
+        isinstance(func, ast.Attribute) and func.attr == "show"
+    )
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=_name)
+def test_example_cells_show_no_stray_repr(path):
+    # sphinx-gallery (and a notebook) shows the value of a cell's last
+    # expression: an ``ax.legend()`` there prints "<matplotlib.legend.Legend
+    # object at 0x...>" on the page.
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    bounds = [0, *(i + 1 for i, line in enumerate(lines) if line.startswith("# %%")), len(lines)]
+    body = ast.parse(source).body
+    for start, end in itertools.pairwise(bounds):
+        cell = [statement for statement in body if start < statement.lineno <= end]
+        if cell:
+            last = cell[-1]
+            assert _is_quiet(last), (
+                f"{path.name}, line {last.lineno}: the cell ends with "
+                f"{ast.unparse(last)[:60]!r}, whose value the gallery would print; assign "
+                "it or end the cell with plt.show()"
+            )
 
 
 @pytest.mark.slow
