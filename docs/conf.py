@@ -46,7 +46,7 @@ nitpicky = False
 autosummary_generate = True
 autodoc_default_options = {"members": True, "inherited-members": True}
 autodoc_typehints = "none"
-# The class template lists the members itself (see _templates/autosummary).
+# The class template lists the members itself (see _templates/class.rst).
 numpydoc_show_class_members = False
 numpydoc_attributes_as_param_list = True
 
@@ -58,7 +58,6 @@ sphinx_gallery_conf = {
     # File names order the gallery: the tutorial, plot_airline_tutorial, first.
     "within_subsection_order": "FileNameSortKey",
     "doc_module": ("sklstm",),
-    "reference_url": {"sklstm": None},
     "backreferences_dir": "gen_modules/backreferences",
     "abort_on_example_error": True,
     "remove_config_comments": True,
@@ -104,7 +103,10 @@ html_theme_options = {
     "header_links_before_dropdown": 5,
     "secondary_sidebar_items": ["page-toc", "sg_download_links", "sg_launcher_links"],
 }
-html_sidebars = {"index": []}
+# Pages without sub-pages have nothing to list in the section navigation.
+html_sidebars = {"index": [], "cli": []}
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
 html_show_sourcelink = False
 
 
