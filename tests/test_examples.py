@@ -18,7 +18,14 @@ EXAMPLES = sorted((ROOT / "examples").glob("plot_*.py"))
 # The user guide's concept pages, whose snippets fit small models quickly.
 GUIDE_PAGES = [
     ROOT / "docs" / "user_guide" / f"{name}.rst"
-    for name in ("data_model", "windowing", "scaling", "recursive", "cross_validation")
+    for name in (
+        "contract",
+        "data_model",
+        "windowing",
+        "scaling",
+        "recursive",
+        "cross_validation",
+    )
 ]
 
 
@@ -141,6 +148,7 @@ def test_api_reference_lists_every_public_name():
 def test_user_guide_lists_every_page():
     index = (ROOT / "docs" / "user_guide" / "index.rst").read_text(encoding="utf-8")
     for page in (
+        "contract",
         "data_model",
         "windowing",
         "scaling",
@@ -151,3 +159,39 @@ def test_user_guide_lists_every_page():
         "persistence",
     ):
         assert f"\n   {page}\n" in index
+
+
+def _table_rows(text, title):
+    """First and second cells of the simple table under the section ``title``."""
+    section = text.split(f"\n{title}\n", 1)[1]
+    table = section.split("\n=", 1)[1]  # from the table's top border
+    rows = {}
+    for line in table.split("\n")[3:]:
+        if line.startswith("="):
+            return rows
+        if line and not line[0].isspace():
+            cells = line.split()
+            rows[cells[0].strip("`")] = cells[1].strip("`") if len(cells) > 1 else ""
+    raise AssertionError(f"no table end under {title!r}")
+
+
+def test_contract_lists_every_parameter_with_its_default():
+    from sklstm import LSTMForecaster
+
+    text = (ROOT / "docs" / "user_guide" / "contract.rst").read_text(encoding="utf-8")
+    documented = {
+        name: ast.literal_eval(default)
+        for name, default in _table_rows(text, "Parameters").items()
+    }
+    assert documented == LSTMForecaster().get_params()
+
+
+def test_contract_lists_every_fitted_attribute(airline):
+    from sklstm import LSTMForecaster, make_windows
+
+    text = (ROOT / "docs" / "user_guide" / "contract.rst").read_text(encoding="utf-8")
+    documented = set(_table_rows(text, "Fitted attributes"))
+    X, y = make_windows(airline[:40], window=6)
+    model = LSTMForecaster(hidden_size=4, max_epochs=1, random_state=0).fit(X, y)
+    public = {name for name in vars(model) if name.endswith("_") and not name.startswith("_")}
+    assert documented == public
