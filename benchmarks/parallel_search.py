@@ -32,7 +32,7 @@ so two workers on two cores use one thread each.
 
 Run it alone on the machine, without ``OMP_NUM_THREADS`` set, for numbers
 worth publishing (``n_jobs=1`` then uses torch's default thread count, as a
-user's session would)::
+user's program would)::
 
     python benchmarks/parallel_search.py            # full size: a few minutes on 2 cores
     python benchmarks/parallel_search.py --quick    # smoke size: mostly process start-up

@@ -9,7 +9,7 @@ spread (min, max) of MASE, never only the best seed:
    default ``LSTMForecaster(window=24, horizon=12)`` on ``make_windows(train,
    24)`` (timed with one torch thread and with torch's default threads), the
    same with ``cell="gru"``, with ``relative=False``, with ``linear_skip=False``,
-   with ``window=12``, the defaults before issue 4, seasonal naive, and
+   with ``window=12``, the previous defaults, seasonal naive, and
    statsforecast's AutoARIMA and AutoETS.
 2. ``defaults``: one setting at a time moved away from the defaults (window,
    normalisation, linear skip, scaler, cell, hidden size, epochs, batch size,
@@ -54,8 +54,8 @@ from sklstm.metrics import mean_absolute_scaled_error, seasonal_naive
 SEEDS = (0, 1, 2, 3, 4)
 AIRLINE_WINDOW = 24
 
-# The defaults as they were before issue 4 chose them by measurement.
-BEFORE_ISSUE_4 = {
+# The defaults as they were before this benchmark chose them by measurement.
+PREVIOUS_DEFAULTS = {
     "linear_skip": False,
     "max_epochs": 100,
     "learning_rate": 0.005,
@@ -80,8 +80,8 @@ AIRLINE_ROWS = [
     ("LSTM, relative=False", {"relative": False}, None),
     ("LSTM, linear_skip=False", {"linear_skip": False}, None),
     ("LSTM, window=12", {"window": 12}, None),
-    ("LSTM, defaults before issue 4 (window 12)", {"window": 12, **BEFORE_ISSUE_4}, None),
-    ("LSTM, defaults before issue 4 (window 24)", BEFORE_ISSUE_4, None),
+    ("LSTM, previous defaults (window 12)", {"window": 12, **PREVIOUS_DEFAULTS}, None),
+    ("LSTM, previous defaults (window 24)", PREVIOUS_DEFAULTS, None),
 ]
 
 # One setting at a time, away from the defaults.

@@ -1,4 +1,6 @@
-"""Relative links in the README files and the docs point at files of the repository.
+"""What users read: links that work, and no working notes.
+
+Relative links in the README files and the docs point at files of the repository.
 
 A clone has nothing outside the repository, so a link that leaves it, or
 names a file that does not exist, is broken for every reader. Sphinx checks
@@ -94,3 +96,46 @@ def test_the_checker_finds_broken_links():
 def test_readme_links_the_contract():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "docs/user_guide/contract.rst" in _MARKDOWN_LINK.findall(readme)
+
+
+# Notes about the work rather than the software: issue numbers, who ran what,
+# placeholders for tables still to come.
+_WORKING_NOTES = re.compile(
+    r"issue[ -]?#?\d|\bthe lead\b|helper's|\bsession time\b|to be pasted|paste from|"
+    r"\bprovisional\b|final run replaces",
+    re.IGNORECASE,
+)
+USER_FACING = [
+    *MARKDOWN,
+    *RST,
+    ROOT / "constraints.txt",
+    *sorted((ROOT / "examples").glob("*.py")),
+    *sorted((ROOT / "sklstm").rglob("*.py")),
+    *sorted((ROOT / "benchmarks").glob("*.py")),
+    *sorted((ROOT / "benchmarks").glob("*.sh")),
+    *sorted((ROOT / "benchmarks").glob("requirements*.txt")),
+]
+
+
+@pytest.mark.parametrize("path", USER_FACING, ids=_name)
+def test_user_facing_text_has_no_working_notes(path):
+    text = path.read_text(encoding="utf-8")
+    found = [
+        f"line {text.count(chr(10), 0, m.start()) + 1}: {m.group(0)!r}"
+        for m in _WORKING_NOTES.finditer(text)
+    ]
+    assert not found, f"{_name(path)} holds working notes: {found}"
+
+
+def test_the_working_notes_pattern():
+    for note in (
+        "as in issue 4",
+        "the lead's solo run",
+        "(final table to be pasted)",
+        "<!-- paste from results -->",
+        "Provisional, measured",
+        "issue-5 work",
+    ):
+        assert _WORKING_NOTES.search(note), note
+    for text in ("a known limitation", "the leading letter", "skorch.helper"):
+        assert not _WORKING_NOTES.search(text), text
