@@ -22,14 +22,24 @@ import io
 import json
 import os
 import re
+import struct
 import uuid
 import zipfile
+import zlib
 
 import numpy as np
 import torch
-from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, StandardScaler
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import (
+    FunctionTransformer,
+    MaxAbsScaler,
+    MinMaxScaler,
+    RobustScaler,
+    StandardScaler,
+)
 
-from ._module import build_module
+from ._module import build_module, parameter_count
+from ._scaling import UnitMagnitude
 
 FORMAT = "sklstm-model"
 # Bump when a file written by this code cannot be read correctly by older
@@ -43,12 +53,43 @@ _TENSORS = "tensors/{}.pt"
 _OBJECTS = "objects.skops"
 
 # Estimators kept as plain JSON (class name and attributes): the scalers that
-# the ``scaler`` parameter names. Anything else goes through skops.
+# the ``scaler`` parameter names, the step that precedes them and a Pipeline
+# of these. Anything else goes through skops.
 _JSON_ESTIMATORS = {
-    cls.__name__: cls for cls in (MinMaxScaler, StandardScaler, FunctionTransformer)
+    cls.__name__: cls
+    for cls in (
+        MinMaxScaler,
+        StandardScaler,
+        MaxAbsScaler,
+        RobustScaler,
+        FunctionTransformer,
+        UnitMagnitude,
+        Pipeline,
+    )
 }
 _ARRAY_KINDS = "biufU"
 _SKOPS_HINT = "pip install 'sklstm[skops]'"
+
+# Decompressed bytes that loading may read: this much, plus this many times
+# the size of the file. Members of a model file compress about 1.1 to 3 times
+# (weights, JSON); a zip bomb expands a thousand times.
+_READ_ALLOWANCE = 16 << 20
+_MAX_EXPANSION = 50
+_READ_CHUNK = 1 << 20
+# What a damaged archive can raise while it is opened or read.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    struct.error,
+    NotImplementedError,
+    RuntimeError,  # e.g. a damaged flag byte that marks a member encrypted
+    UnicodeDecodeError,
+    OverflowError,
+    ValueError,
+)
 
 
 class _NotJSON(Exception):
@@ -84,6 +125,9 @@ def _encode(value):
         name, keys, pos, has_gauss, cached = value.get_state(legacy=True)
         return {"__random_state__": [name, keys.tolist(), pos, has_gauss, cached]}
     if _JSON_ESTIMATORS.get(type(value).__name__) is type(value):
+        if type(value) is Pipeline:
+            # Decoding rebuilds the steps only; anything else goes through skops.
+            _json_pipeline(vars(value))
         # A FunctionTransformer holding functions fails to encode: skops then.
         return {"__estimator__": type(value).__name__, "state": _encode(vars(value))}
     raise _NotJSON
@@ -97,12 +141,37 @@ def _json_estimator(name, state):
     ):
         # Only the identity (scaler=None) is data; a function goes through skops.
         raise _NotJSON
+    if cls is Pipeline:
+        return _json_pipeline(state)
     estimator = cls()
     unknown = set(state) - set(vars(estimator)) - {k for k in state if k.endswith("_")}
     if unknown:
         raise _NotJSON
     estimator.__dict__.update(state)
     return estimator
+
+
+def _json_pipeline(state):
+    """A Pipeline of the estimators above, with no cache directory or options."""
+    steps = state.get("steps")
+    verbose = state.get("verbose", False)
+    if (
+        not set(state) <= {"steps", "memory", "transform_input", "verbose"}
+        or state.get("memory") is not None
+        or state.get("transform_input") is not None
+        or not isinstance(verbose, bool)
+        or not isinstance(steps, list)
+        or not steps
+        or not all(
+            isinstance(step, tuple)
+            and len(step) == 2
+            and isinstance(step[0], str)
+            and type(step[1]) in _JSON_ESTIMATORS.values()
+            for step in steps
+        )
+    ):
+        raise _NotJSON
+    return Pipeline(steps, verbose=verbose)
 
 
 def _decode(value, objects):
@@ -398,8 +467,10 @@ def _is_tensors(value):
 
 def _load_skops(data, trusted, source):
     sio = _skops_io(f"Loading the scaler of {source}")
+    # sklstm's own step before the built-in scalers is safe to construct.
+    trusted = [*(trusted or ()), f"{UnitMagnitude.__module__}.{UnitMagnitude.__name__}"]
     try:
-        untrusted = sorted(set(sio.get_untrusted_types(data=data)) - set(trusted or ()))
+        untrusted = sorted(set(sio.get_untrusted_types(data=data)) - set(trusted))
     except Exception as exc:
         raise ValueError(
             f"{source}: its skops part is corrupt or was tampered with, and was not "
