@@ -324,6 +324,18 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         -------
         self : LSTMForecaster
             The fitted estimator.
+
+        Raises
+        ------
+        ValueError
+            With what to do, for data the network cannot learn from: NaN or
+            infinite values, rows shorter than ``window``, too few rows for
+            early stopping, a ``horizon`` that does not match targets of
+            several steps, a scaler that does not invert or that loses the
+            variation of the data, a network too large for the machine's
+            memory, or a loss that diverges.
+        TypeError
+            For values that are not numbers, such as date columns.
         """
         return self._fit(X, y, incremental=False)
 

@@ -493,8 +493,10 @@ def load(path, *, trusted=None):
     Raises
     ------
     ValueError
-        If the file is not an sklstm model file, is corrupt or crafted, or
-        was written in a format this version of sklstm cannot read.
+        If the file is not an sklstm model file, is truncated, corrupt or
+        crafted (including a part that would expand far beyond the file's
+        size), is a file object open in text mode, or was written in a format
+        this version of sklstm cannot read. The message says which.
     ImportError
         If the file holds a scaler stored with skops and skops is missing.
 
