@@ -8,14 +8,21 @@ import numpy as np
 import pandas as pd
 import torch
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.metrics import r2_score
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    InvalidParameterError,
+    StrOptions,
+)
 from sklearn.utils.validation import check_is_fitted
 
 from ._forecast_index import future_index
+from ._memory import check_network_size
 from ._module import build_module, predict_recursive
 from ._persistence import save_model
-from ._scaling import fit_value_scaler, make_scaler
+from ._scaling import fit_value_scaler, make_scaler, non_finite_error
 from ._training import _OPTIMIZERS, WindowPairs, train
 from ._validation import validate_input
 from ._windowing import _as_series_values
@@ -24,6 +31,23 @@ from ._windowing import _as_series_values
 _PREDICT_CHUNK = 8192
 # Values scaled per transform call in fit (about): bounds its temporaries on long data.
 _SCALE_CHUNK = 1 << 16
+# Parameters that count something. The ``Integral`` constraints accept numpy
+# integers, which torch refuses, and booleans, which are no count.
+_COUNT_PARAMS = (
+    "window",
+    "horizon",
+    "hidden_size",
+    "num_layers",
+    "max_epochs",
+    "batch_size",
+    "n_iter_no_change",
+)
+# What ``validate_data`` sets again on every ``fit``.
+_INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
+
+
+def _steps(n):
+    return "1 step" if n == 1 else f"{n} steps"
 
 
 class LSTMForecaster(RegressorMixin, BaseEstimator):
@@ -49,13 +73,25 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
     horizon : int, default=None
         Number of steps ``predict`` returns. ``None``: as many as ``y`` had
         columns in ``fit``. Steps past the first are predicted recursively.
+        The network is trained on one-step pairs whatever ``horizon`` is, so
+        a 1-D ``y`` (one-step targets) goes with any ``horizon``; with
+        targets of ``h > 1`` steps, ``horizon`` must be ``None`` or ``h``,
+        else ``fit`` raises a ``ValueError`` (scorers compare the columns of
+        ``predict`` with those of ``y``). :meth:`score` scores forecasts of
+        as many steps as its ``y`` has columns.
 
     scaler : {"minmax", "standard"}, transformer or None, default="minmax"
         Transform of the values, fitted on the training values only (rows and
         targets together, as one column) and inverted on output. ``"minmax"``
         is ``MinMaxScaler(feature_range=(-1, 1))``, ``"standard"`` is
         ``StandardScaler()``. A transformer or ``Pipeline`` is cloned, never
-        changed. ``None`` leaves the values as they are.
+        changed; its ``inverse_transform`` must undo its ``transform`` on the
+        training values, else ``fit`` raises a ``ValueError``. ``None``
+        leaves the values as they are. The built-in scalers, and a
+        ``MinMaxScaler``, ``StandardScaler``, ``MaxAbsScaler`` or
+        ``RobustScaler`` passed in, are preceded by a division by the
+        largest magnitude of the training values, so that they work on data
+        of any magnitude (1e-300 as well as 1e300) and any relative range.
 
     relative : bool, default=True
         Per-window normalisation: express each input window relative to its
@@ -154,7 +190,9 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         Number of target columns seen during ``fit``.
 
     scaler_ : transformer
-        The fitted value transform.
+        The fitted value transform, from data units to the network's. For
+        the built-in scalers a ``Pipeline`` of the division by the largest
+        magnitude and the scaler, which is ``scaler_[-1]``.
 
     module_ : torch.nn.Module
         The fitted network, mapping windows ``(batch, window)`` to the next
@@ -286,6 +324,18 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         -------
         self : LSTMForecaster
             The fitted estimator.
+
+        Raises
+        ------
+        ValueError
+            With what to do, for data the network cannot learn from: NaN or
+            infinite values, rows shorter than ``window``, too few rows for
+            early stopping, a ``horizon`` that does not match targets of
+            several steps, a scaler that does not invert or that loses the
+            variation of the data, a network too large for the machine's
+            memory, or a loss that diverges.
+        TypeError
+            For values that are not numbers, such as date columns.
         """
         return self._fit(X, y, incremental=False)
 
@@ -311,23 +361,68 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         return self._fit(X, y, incremental=True)
 
     def _fit(self, X, y, incremental):
+        self._check_count_params()
         continuing = hasattr(self, "module_") and (incremental or self.warm_start)
+        context = ("partial_fit" if incremental else "warm_start") if continuing else "fit"
+        # validate_data sets n_features_in_ again before anything can fail: a
+        # fit that fails must leave a fitted model as it was.
+        before = {name: self.__dict__[name] for name in _INPUT_ATTRIBUTES if name in self.__dict__}
+        try:
+            return self._fit_checked(X, y, incremental, continuing, context)
+        except BaseException:
+            if hasattr(self, "module_"):
+                for name in _INPUT_ATTRIBUTES:
+                    self.__dict__.pop(name, None)
+                self.__dict__.update(before)
+            raise
+
+    def _check_count_params(self):
+        for name in _COUNT_PARAMS:
+            value = getattr(self, name)
+            if isinstance(value, (bool, np.bool_)):
+                optional = " or None" if name in ("window", "horizon") else ""
+                raise InvalidParameterError(
+                    f"The '{name}' parameter of {type(self).__name__} must be an int "
+                    f"in the range [1, inf){optional}. Got {value!r} instead: a boolean "
+                    f"is not a count; pass an int, e.g. {name}={int(value) or 1}."
+                )
+
+    def _fit_checked(self, X, y, incremental, continuing, context):
         X, y = validate_input(
             self,
             X,
             y,
-            reset=not (incremental and continuing),
+            context=context,
+            reset=context != "partial_fit",
             multi_output=True,
             y_numeric=True,
             dtype=np.float64,
         )
         Y = y.reshape(len(y), -1)
+        horizon = None if self.horizon is None else int(self.horizon)
+        if horizon is not None and Y.shape[1] > 1 and horizon != Y.shape[1]:
+            raise ValueError(
+                f"horizon={horizon}, but y holds targets of {Y.shape[1]} steps: "
+                f"predict would return {_steps(horizon)} per row, which scorers cannot "
+                "compare with these targets. Use horizon=None to predict as many steps "
+                f"as y has columns, or make targets of {_steps(horizon)}: "
+                f"make_windows(series, window, horizon={horizon}). One-step targets "
+                "(a 1-D y) go with any horizon."
+            )
         if continuing and Y.shape[1] != self.n_outputs_:
+            if context == "partial_fit":
+                fix = (
+                    f"partial_fit continues the fitted model, so y must keep "
+                    f"{self.n_outputs_} column(s). To train on these targets, fit a new "
+                    "model: model.fit(X, y), or clone(model).fit(X, y) to keep this one."
+                )
+            else:
+                fix = "Use warm_start=False to fit a new model."
             raise ValueError(
                 f"y has {Y.shape[1]} column(s) but the model was fitted with "
-                f"{self.n_outputs_}; use warm_start=False to fit a new model."
+                f"{self.n_outputs_}. {fix}"
             )
-        window = self.n_features_in_ if self.window is None else self.window
+        window = self.n_features_in_ if self.window is None else int(self.window)
         if window > X.shape[1]:
             raise ValueError(
                 f"window={window} is longer than the rows of X, which have "
@@ -337,11 +432,9 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         device = self._resolve_device()
         config = self._module_config(window)
         if continuing and config != self._module_config_:
-            changed = sorted(k for k in config if config[k] != self._module_config_.get(k))
-            raise ValueError(
-                f"Cannot continue training: {', '.join(changed)} changed since the "
-                "last fit. Set warm_start=False to fit a new model."
-            )
+            raise ValueError(self._changed_config_message(config, X, context))
+        if not continuing:
+            check_network_size(config, window, int(self.batch_size), device)
 
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         scaler = self.scaler_ if continuing else make_scaler(self.scaler)
@@ -358,13 +451,13 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             train_pairs,
             valid_pairs,
             seed=seed,
-            max_epochs=self.max_epochs,
-            batch_size=self.batch_size,
-            learning_rate=self.learning_rate,
+            max_epochs=int(self.max_epochs),
+            batch_size=int(self.batch_size),
+            learning_rate=float(self.learning_rate),
             optimizer=self.optimizer,
-            weight_decay=self.weight_decay,
-            n_iter_no_change=self.n_iter_no_change,
-            tol=self.tol,
+            weight_decay=float(self.weight_decay),
+            n_iter_no_change=int(self.n_iter_no_change),
+            tol=float(self.tol),
             device=device,
             verbose=self.verbose,
             optimizer_state=self._optimizer_state if continuing and incremental else None,
@@ -375,7 +468,7 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         self.scaler_ = scaler
         self.window_ = window
         self.n_outputs_ = Y.shape[1]
-        self.horizon_ = self.n_outputs_ if self.horizon is None else self.horizon
+        self.horizon_ = self.n_outputs_ if horizon is None else horizon
         self._y_is_1d = y.ndim == 1
         self.loss_curve_ = result.loss_curve
         self.n_iter_ = result.n_iter
@@ -383,19 +476,51 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         self.best_validation_score_ = result.best_validation_score
         return self
 
+    def _changed_config_message(self, config, X, context):
+        """Why training cannot continue, and what to do, in the user's terms."""
+        fitted = self._module_config_
+        old_window = fitted.get("window")
+        if self.window is None and old_window is not None and config["window"] != old_window:
+            # The user set no window: what changed is the length of the rows.
+            return (
+                f"Cannot continue training: the rows of X have {X.shape[1]} time steps, "
+                f"but the model was fitted on rows of {old_window}, and with window=None "
+                "the network reads whole rows, so its input would change length. Pass "
+                f"rows of {old_window} time steps (X[:, -{old_window}:]), or set "
+                f"window={old_window} to read the last {old_window} steps of each row, "
+                "or set warm_start=False to fit a new model."
+            )
+        changed = [name for name in sorted(config) if config[name] != fitted.get(name)]
+        details = "; ".join(
+            f"{name}={fitted.get(name)!r} when fitted, now {config[name]!r}" for name in changed
+        )
+        them = "it" if len(changed) == 1 else "them"
+        if context == "partial_fit":
+            fix = (
+                f"partial_fit continues the fitted network: set {them} back to continue "
+                "it, or fit a new model with these settings: clone(model).fit(X, y)."
+            )
+        else:
+            fix = f"Set {them} back, or set warm_start=False to fit a new model."
+        return (
+            f"Cannot continue training: {', '.join(changed)} changed since the last fit "
+            f"({details}). {fix}"
+        )
+
     def _module_config(self, window=None):
         config = {
             "cell": self.cell,
-            "hidden_size": self.hidden_size,
-            "num_layers": self.num_layers,
-            "dropout": self.dropout,
-            "relative": self.relative,
-            "linear_skip": self.linear_skip,
+            "hidden_size": int(self.hidden_size),
+            "num_layers": int(self.num_layers),
+            "dropout": float(self.dropout),
+            "relative": bool(self.relative),
+            "linear_skip": bool(self.linear_skip),
         }
         if self.linear_skip:
             # Only the linear path has a fixed input length; the recurrent
             # core alone can continue training on a different window.
-            config["window"] = self.window if window is None else window
+            window = self.window if window is None else window
+            config["window"] = None if window is None else int(window)
         return config
 
     def _resolve_device(self):
@@ -441,12 +566,15 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
                 # float64 as in the fit (y may arrive as float32): same rounding.
                 column = part.astype(np.float64, copy=False).reshape(-1, 1)
                 values = np.asarray(scaler.transform(column))
-                scaled[rows, columns] = values.reshape(part.shape)
+                if not np.isfinite(values).all():
+                    raise non_finite_error()
+                with np.errstate(over="ignore"):
+                    scaled[rows, columns] = values.reshape(part.shape)
             if not np.isfinite(scaled[rows]).all():
                 raise ValueError(
-                    "The scaler produced NaN or infinite values from the training data "
-                    "(e.g. a log transform of values <= 0). Use a scaler defined for "
-                    "all of the data, such as 'minmax'."
+                    "The scaled training values exceed the range of float32 (about "
+                    "3.4e38), in which the network computes. Use a scaler that brings "
+                    "them to order one, such as scaler='minmax'."
                 )
         return scaled
 
@@ -471,6 +599,45 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             return y_pred.ravel()
         return y_pred
 
+    def score(self, X, y, sample_weight=None):
+        """Return the R² of the forecasts of as many steps as ``y`` has columns.
+
+        The forecasts are those of :meth:`predict`, for ``y.shape[1]`` steps
+        (one step for a 1-D ``y``) whatever ``horizon_`` is, so a model fitted
+        with ``horizon=12`` on one-step targets is scored on one-step targets.
+        As for any regressor, the R² of several columns is their mean.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps)
+            Histories with as many time steps as in ``fit``.
+        y : array-like of shape (n_samples,) or (n_samples, h)
+            The values that follow each row: one, or the next ``h``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the rows.
+
+        Returns
+        -------
+        score : float
+            R² of the ``h``-step forecasts against ``y``.
+        """
+        check_is_fitted(self)
+        X, y = validate_input(
+            self,
+            X,
+            y,
+            context="score",
+            reset=False,
+            multi_output=True,
+            y_numeric=True,
+            dtype=np.float64,
+        )
+        steps = 1 if y.ndim == 1 else y.shape[1]
+        y_pred = self._predict_windows(X[:, -self.window_ :], steps)
+        if y.ndim == 1:
+            y_pred = y_pred[:, 0]
+        return float(r2_score(y, y_pred, sample_weight=sample_weight))
+
     def _predict_windows(self, windows, steps):
         """Recursive predictions in data units for windows of ``window_`` values."""
         device = next(self.module_.parameters()).device
@@ -491,10 +658,28 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
                 )
             pred = predict_recursive(self.module_, torch.as_tensor(scaled, device=device), steps)
             values = pred.double().cpu().numpy().reshape(-1, 1)
-            out[start : start + len(chunk)] = self.scaler_.inverse_transform(values).reshape(
-                len(chunk), steps
-            )
+            with np.errstate(all="ignore"):
+                unscaled = np.asarray(self.scaler_.inverse_transform(values), dtype=np.float64)
+            if not np.isfinite(unscaled).all():
+                raise self._non_finite_prediction_error(unscaled)
+            out[start : start + len(chunk)] = unscaled.reshape(len(chunk), steps)
         return out
+
+    @staticmethod
+    def _non_finite_prediction_error(unscaled):
+        if np.isinf(unscaled).any() and not np.isnan(unscaled).any():
+            return ValueError(
+                "Some predictions overflow float64 once unscaled: they are beyond "
+                "±1.8e308, the largest float, as forecasts of data this close to it "
+                "can be. Divide the data by a large power of ten (e.g. 1e300) before "
+                "fitting, and multiply the forecasts back."
+            )
+        return ValueError(
+            "Some predictions are NaN or infinite once unscaled: the scaler's "
+            "inverse_transform is not defined for every value the network predicts, "
+            "or the recursive forecast diverged. Use a scaler whose inverse is "
+            "defined everywhere (such as 'minmax'), or forecast fewer steps."
+        )
 
     def forecast(self, history, steps=None):
         """Forecast the values that follow one series.
@@ -511,9 +696,19 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         Returns
         -------
         forecast : ndarray of shape (steps,) or pandas.Series
-            A ``pandas.Series`` when ``history`` is one, indexed by the future
-            time stamps when its index is a regular ``DatetimeIndex`` or
-            ``PeriodIndex``, by the next integers for a ``RangeIndex``.
+            A ``pandas.Series`` when ``history`` is one, with its name. Its
+            index continues the history's: the future time stamps for a
+            regular ``DatetimeIndex`` or ``PeriodIndex`` (whose name is kept),
+            the next labels for an integer index with a regular step (years
+            2010, 2011, ... after 1950 to 2009), else the positions that
+            follow the history.
+
+        Raises
+        ------
+        ValueError
+            If the history is too short, ends with missing values, or has a
+            time or integer index that is irregular, in decreasing order, or
+            has too few dates to infer its frequency.
         """
         check_is_fitted(self)
         steps = self.horizon_ if steps is None else steps

@@ -4,6 +4,8 @@ import torch
 from torch import nn
 
 _CELLS = {"lstm": nn.LSTM, "gru": nn.GRU}
+# Gate blocks per recurrent layer: each has input, hidden and two bias weights.
+_GATES = {"lstm": 4, "gru": 3}
 
 
 class RecurrentOneStep(nn.Module):
@@ -90,6 +92,23 @@ def predict_recursive(module: nn.Module, windows: torch.Tensor, steps: int) -> t
         return out[:n_rows]
     finally:
         module.train(was_training)
+
+
+def parameter_count(
+    cell: str = "lstm",
+    hidden_size: int = 64,
+    num_layers: int = 1,
+    linear_skip: bool = False,
+    window: int | None = None,
+    **_,
+) -> int:
+    """The number of weights of ``RecurrentOneStep(**config)``, without building it."""
+    gates = _GATES[cell] * hidden_size
+    first = gates * (1 + hidden_size + 2)
+    others = gates * (2 * hidden_size + 2) * (num_layers - 1)
+    head = hidden_size + 1
+    skip = window if linear_skip and window is not None else 0
+    return first + others + head + skip
 
 
 def build_module(seed: int, **config) -> RecurrentOneStep:

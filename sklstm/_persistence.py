@@ -15,6 +15,9 @@ A model file is one zip archive:
   trusted types.
 
 Loading never unpickles an arbitrary object, so it runs no code from the file.
+It never lets a small file take a large amount of memory either: what a
+member may expand to is capped before it is read (a "zip bomb"), and the
+network is built only once its weights are known to be in the file.
 """
 
 import contextlib
@@ -22,14 +25,24 @@ import io
 import json
 import os
 import re
+import struct
 import uuid
 import zipfile
+import zlib
 
 import numpy as np
 import torch
-from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, StandardScaler
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import (
+    FunctionTransformer,
+    MaxAbsScaler,
+    MinMaxScaler,
+    RobustScaler,
+    StandardScaler,
+)
 
-from ._module import build_module
+from ._module import build_module, parameter_count
+from ._scaling import UnitMagnitude
 
 FORMAT = "sklstm-model"
 # Bump when a file written by this code cannot be read correctly by older
@@ -43,12 +56,43 @@ _TENSORS = "tensors/{}.pt"
 _OBJECTS = "objects.skops"
 
 # Estimators kept as plain JSON (class name and attributes): the scalers that
-# the ``scaler`` parameter names. Anything else goes through skops.
+# the ``scaler`` parameter names, the step that precedes them and a Pipeline
+# of these. Anything else goes through skops.
 _JSON_ESTIMATORS = {
-    cls.__name__: cls for cls in (MinMaxScaler, StandardScaler, FunctionTransformer)
+    cls.__name__: cls
+    for cls in (
+        MinMaxScaler,
+        StandardScaler,
+        MaxAbsScaler,
+        RobustScaler,
+        FunctionTransformer,
+        UnitMagnitude,
+        Pipeline,
+    )
 }
 _ARRAY_KINDS = "biufU"
 _SKOPS_HINT = "pip install 'sklstm[skops]'"
+
+# Decompressed bytes that loading may read: this much, plus this many times
+# the size of the file. Members of a model file compress about 1.1 to 3 times
+# (weights, JSON); a zip bomb expands a thousand times.
+_READ_ALLOWANCE = 16 << 20
+_MAX_EXPANSION = 50
+_READ_CHUNK = 1 << 20
+# What a damaged archive can raise while it is opened or read.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    struct.error,
+    NotImplementedError,
+    RuntimeError,  # e.g. a damaged flag byte that marks a member encrypted
+    UnicodeDecodeError,
+    OverflowError,
+    ValueError,
+)
 
 
 class _NotJSON(Exception):
@@ -84,6 +128,9 @@ def _encode(value):
         name, keys, pos, has_gauss, cached = value.get_state(legacy=True)
         return {"__random_state__": [name, keys.tolist(), pos, has_gauss, cached]}
     if _JSON_ESTIMATORS.get(type(value).__name__) is type(value):
+        if type(value) is Pipeline:
+            # Decoding rebuilds the steps only; anything else goes through skops.
+            _json_pipeline(vars(value))
         # A FunctionTransformer holding functions fails to encode: skops then.
         return {"__estimator__": type(value).__name__, "state": _encode(vars(value))}
     raise _NotJSON
@@ -97,12 +144,37 @@ def _json_estimator(name, state):
     ):
         # Only the identity (scaler=None) is data; a function goes through skops.
         raise _NotJSON
+    if cls is Pipeline:
+        return _json_pipeline(state)
     estimator = cls()
     unknown = set(state) - set(vars(estimator)) - {k for k in state if k.endswith("_")}
     if unknown:
         raise _NotJSON
     estimator.__dict__.update(state)
     return estimator
+
+
+def _json_pipeline(state):
+    """A Pipeline of the estimators above, with no cache directory or options."""
+    steps = state.get("steps")
+    verbose = state.get("verbose", False)
+    if (
+        not set(state) <= {"steps", "memory", "transform_input", "verbose"}
+        or state.get("memory") is not None
+        or state.get("transform_input") is not None
+        or not isinstance(verbose, bool)
+        or not isinstance(steps, list)
+        or not steps
+        or not all(
+            isinstance(step, tuple)
+            and len(step) == 2
+            and isinstance(step[0], str)
+            and type(step[1]) in _JSON_ESTIMATORS.values()
+            for step in steps
+        )
+    ):
+        raise _NotJSON
+    return Pipeline(steps, verbose=verbose)
 
 
 def _decode(value, objects):
@@ -228,6 +300,11 @@ def save_model(estimator, path):
     members[_META] = json.dumps(meta, indent=1).encode()
 
     if hasattr(path, "write"):
+        if _is_text_file(path):
+            raise ValueError(
+                "The file object is open in text mode, but a model file is binary: "
+                "open it with open(path, 'wb')."
+            )
         _write_zip(path, members)
         return
     # Write next to the target and rename, so that a failed save never leaves
@@ -254,11 +331,67 @@ def _write_zip(file, members):
             archive.writestr(name, data)
 
 
-def _load_tensors(archive, member, source):
-    try:
-        data = archive.read(member)
-    except KeyError:
-        raise ValueError(f"{source} is incomplete: it has no {member!r}.") from None
+def _is_text_file(file):
+    if isinstance(file, io.TextIOBase):
+        return True
+    mode = getattr(file, "mode", None)
+    return isinstance(mode, str) and "b" not in mode
+
+
+class _Reader:
+    """Reads members of an open model archive, within a budget of decompressed bytes.
+
+    Every error of a damaged archive becomes a ``ValueError`` naming the
+    member; a member that would expand past the budget is refused before any
+    of it is decompressed, and read with a bounded read in case its header
+    lies.
+    """
+
+    def __init__(self, archive, source, file_size):
+        self.archive = archive
+        self.source = source
+        self.file_size = file_size
+        self.budget = _READ_ALLOWANCE + _MAX_EXPANSION * file_size
+
+    def names(self):
+        return self.archive.namelist()
+
+    def read(self, name):
+        """The bytes of member ``name``; ``KeyError`` if there is none."""
+        info = self.archive.getinfo(name)
+        if info.file_size > self.budget:
+            raise self._too_large(name, info.file_size)
+        chunks, size = [], 0
+        try:
+            with self.archive.open(info) as member:
+                # In chunks: one large read makes zlib produce that much
+                # output at once, whatever the header claims.
+                while size <= self.budget and (chunk := member.read(_READ_CHUNK)):
+                    chunks.append(chunk)
+                    size += len(chunk)
+        except _ZIP_ERRORS as exc:
+            raise ValueError(
+                f"{self.source} is corrupt: its member {name!r} cannot be read "
+                f"({type(exc).__name__}: {exc}). The file was damaged after it was "
+                "written (a failed copy or download?): copy it again, or save the "
+                "model again."
+            ) from exc
+        if size > self.budget:
+            raise self._too_large(name, f"more than {self.budget}")
+        self.budget -= size
+        return b"".join(chunks)
+
+    def _too_large(self, name, size):
+        return ValueError(
+            f"{self.source}: its member {name!r} would expand to {size} bytes, more than a "
+            f"model file of {self.file_size} bytes can hold (at most "
+            f"{_MAX_EXPANSION} times its size, plus {_READ_ALLOWANCE >> 20} MiB). The "
+            "file is corrupt or was crafted to exhaust memory (a zip bomb), and was "
+            "not loaded."
+        )
+
+
+def _torch_load(data, member, source):
     try:
         return torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except Exception as exc:
@@ -270,6 +403,67 @@ def _load_tensors(archive, member, source):
             f"{source}: {member!r} is not a plain tensor state; the file is corrupt or "
             f"was tampered with, and was not loaded ({type(exc).__name__}: {detail})"
         ) from exc
+
+
+def _load_tensors(reader, member):
+    try:
+        data = reader.read(member)
+    except KeyError:
+        raise ValueError(f"{reader.source} is incomplete: it has no {member!r}.") from None
+    return _torch_load(data, member, reader.source)
+
+
+def _file_size(file):
+    position = file.tell()
+    size = file.seek(0, os.SEEK_END)
+    file.seek(position)
+    return size
+
+
+def _open_archive(file, source):
+    """Open the zip archive of a model file, or say what the file is instead."""
+    size, head = None, b""
+    try:
+        if isinstance(file.read(0), str):
+            raise ValueError(
+                f"{source} is open in text mode, but a model file is binary: open it "
+                "with open(path, 'rb')."
+            )
+        size = _file_size(file)
+        start = file.tell()
+        head = file.read(4)
+        file.seek(start)
+        archive = zipfile.ZipFile(file)
+    except ValueError as exc:
+        if "text mode" in str(exc):
+            raise
+        error = exc
+    except _ZIP_ERRORS as exc:
+        error = exc
+    else:
+        return archive, size
+    if size is None or isinstance(error, io.UnsupportedOperation):
+        raise ValueError(
+            f"{source} cannot be read as a model file: a model file is a zip archive, "
+            "which needs a seekable binary file object (e.g. open(path, 'rb') or "
+            f"io.BytesIO(data)); ({type(error).__name__}: {error})."
+        ) from error
+    if size == 0:
+        raise ValueError(
+            f"{source} is empty, so it is not an sklstm model file. If it should be "
+            "one, it was truncated while it was written or copied: save the model again."
+        )
+    if head == b"PK\x03\x04":
+        raise ValueError(
+            f"{source} is truncated or damaged: it begins like a zip archive, as a model "
+            "file does, but the archive's directory at its end is missing or unreadable "
+            f"({error}). Copy or download the whole file again, or save the model again."
+        ) from None
+    raise ValueError(
+        f"{source} is not an sklstm model file (not a zip archive). A model "
+        "written with pickle or joblib loads with pickle.load or joblib.load, "
+        "which can run code: only do that for files from a trusted source."
+    ) from None
 
 
 def load(path, *, trusted=None):
@@ -299,8 +493,10 @@ def load(path, *, trusted=None):
     Raises
     ------
     ValueError
-        If the file is not an sklstm model file, is corrupt or crafted, or
-        was written in a format this version of sklstm cannot read.
+        If the file is not an sklstm model file, is truncated, corrupt or
+        crafted (including a part that would expand far beyond the file's
+        size), is a file object open in text mode, or was written in a format
+        this version of sklstm cannot read. The message says which.
     ImportError
         If the file holds a scaler stored with skops and skops is missing.
 
@@ -321,27 +517,34 @@ def load(path, *, trusted=None):
     >>> bool(np.array_equal(restored.predict(X), model.predict(X)))
     True
     """
+    if hasattr(path, "read"):
+        return _load_archive(path, "The file", trusted)
+    with open(path, "rb") as file:
+        return _load_archive(file, repr(os.fspath(path)), trusted)
+
+
+def _load_archive(file, source, trusted):
     from . import __version__
     from ._forecaster import LSTMForecaster
 
-    source = repr(os.fspath(path)) if not hasattr(path, "read") else "The file"
     classes = {"LSTMForecaster": LSTMForecaster}
-    try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
-        raise ValueError(
-            f"{source} is not an sklstm model file (not a zip archive). A model "
-            "written with pickle or joblib loads with pickle.load or joblib.load, "
-            "which can run code: only do that for files from a trusted source."
-        ) from None
+    archive, size = _open_archive(file, source)
     with archive:
+        reader = _Reader(archive, source, size)
         try:
-            meta = json.loads(archive.read(_META))
+            meta = json.loads(reader.read(_META))
         except KeyError:
+            known = sorted(set(reader.names()) & {_WEIGHTS, _OBJECTS})
+            damaged = (
+                f" It holds {', '.join(map(repr, known))}, as a model file does: if it "
+                "is one, it is damaged; copy it again, or save the model again."
+                if known
+                else ""
+            )
             raise ValueError(
-                f"{source} is not an sklstm model file: it has no {_META!r}."
+                f"{source} is not an sklstm model file: it has no {_META!r}.{damaged}"
             ) from None
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             raise ValueError(f"{source} is corrupt: {_META!r} is not JSON ({exc}).") from exc
         if not isinstance(meta, dict) or meta.get("format") != FORMAT:
             raise ValueError(f"{source} is not an sklstm model file.")
@@ -364,8 +567,8 @@ def load(path, *, trusted=None):
             raise ValueError(f"{source} holds an unknown estimator {meta.get('estimator')!r}.")
 
         objects = {}
-        if _OBJECTS in archive.namelist():
-            objects = _load_skops(archive.read(_OBJECTS), trusted, source)
+        if _OBJECTS in reader.names():
+            objects = _load_skops(reader.read(_OBJECTS), trusted, source)
         try:
             params = {name: _decode(v, objects) for name, v in meta["params"].items()}
             attributes = {
@@ -383,12 +586,13 @@ def load(path, *, trusted=None):
             if not name.isidentifier() or name.startswith("__") or hasattr(cls, name):
                 raise ValueError(f"{source} sets a forbidden attribute {name!r}.")
             if _is_tensors(value):
-                value = attributes[name] = _load_tensors(archive, value["__tensors__"], source)
+                value = attributes[name] = _load_tensors(reader, value["__tensors__"])
             setattr(estimator, name, value)
-        if _WEIGHTS in archive.namelist():
-            estimator.module_ = _load_module(
-                _load_tensors(archive, _WEIGHTS, source), attributes, source
-            )
+        if _WEIGHTS in reader.names():
+            estimator.module_ = _load_module(reader.read(_WEIGHTS), attributes, source)
+        elif "_module_config_" in attributes:
+            # Fitted, but without its network: not a model that can predict.
+            raise ValueError(f"{source} is incomplete: it has no {_WEIGHTS!r}.")
     return estimator
 
 
@@ -398,8 +602,10 @@ def _is_tensors(value):
 
 def _load_skops(data, trusted, source):
     sio = _skops_io(f"Loading the scaler of {source}")
+    # sklstm's own step before the built-in scalers is safe to construct.
+    trusted = [*(trusted or ()), f"{UnitMagnitude.__module__}.{UnitMagnitude.__name__}"]
     try:
-        untrusted = sorted(set(sio.get_untrusted_types(data=data)) - set(trusted or ()))
+        untrusted = sorted(set(sio.get_untrusted_types(data=data)) - set(trusted))
     except Exception as exc:
         raise ValueError(
             f"{source}: its skops part is corrupt or was tampered with, and was not "
@@ -420,16 +626,36 @@ def _load_skops(data, trusted, source):
     return objects
 
 
-def _load_module(state, attributes, source):
+def _load_module(data, attributes, source):
+    """Build the network of ``attributes`` and load the weights ``data`` into it.
+
+    The configuration says how many weights the network has; the network is
+    built only when the file holds at least that many bytes of weights, so a
+    configuration edited to a huge size cannot make loading allocate it.
+    """
     config = attributes.get("_module_config_")
-    if not isinstance(config, dict) or not isinstance(state, dict):
+    if not isinstance(config, dict):
         raise ValueError(f"{source} is corrupt: the network's configuration is missing.")
+    try:
+        n_weights = parameter_count(**config)
+    except (TypeError, KeyError, ValueError) as exc:
+        raise ValueError(
+            f"{source} is corrupt: the network's configuration {config} is invalid ({exc})."
+        ) from exc
+    if not isinstance(n_weights, int) or n_weights * 4 > len(data):
+        raise ValueError(
+            f"{source} is corrupt: the network's configuration {config} has "
+            f"{n_weights} weights, but {_WEIGHTS!r} holds only {len(data)} bytes."
+        )
+    state = _torch_load(data, _WEIGHTS, source)
+    if not isinstance(state, dict):
+        raise ValueError(f"{source} is corrupt: the network's weights are missing.")
     if not all(isinstance(v, torch.Tensor) for v in state.values()):
         raise ValueError(f"{source} is corrupt: the weights are not all tensors.")
     try:
         module = build_module(0, **config)
         module.load_state_dict(state)
-    except (TypeError, KeyError, RuntimeError) as exc:
+    except (TypeError, KeyError, RuntimeError, ValueError) as exc:
         raise ValueError(
             f"{source}: the weights do not fit the network {config} ({exc})."
         ) from exc

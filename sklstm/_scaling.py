@@ -1,45 +1,165 @@
-"""Turn the ``scaler`` parameter into an unfitted transformer."""
+"""Turn the ``scaler`` parameter into a transformer, fit it and check it.
+
+scikit-learn's scalers treat a range or a standard deviation below about
+``10 * eps`` (2e-15) as zero, so values of 1e-16 in magnitude, or of 1e-12
+that vary by 1e-16, are scaled by one data unit and the network sees a
+constant; the variance of values near 1e-300 underflows to zero; a range of
+±1.7e308 overflows to infinity. The built-in scalers are therefore preceded
+by :class:`UnitMagnitude`, which divides the values by their largest
+magnitude, so that the scaler itself always works on values of magnitude
+one and its thresholds apply to the *relative* range of the data, which is
+zero only when the values are constant to float64 precision.
+"""
 
 import numpy as np
-from sklearn.base import clone
-from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, StandardScaler
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin, clone
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import (
+    FunctionTransformer,
+    MaxAbsScaler,
+    MinMaxScaler,
+    RobustScaler,
+    StandardScaler,
+)
+from sklearn.utils.validation import check_is_fitted
 
 BUILTIN_SCALERS = {
     "minmax": lambda: MinMaxScaler(feature_range=(-1, 1)),
     "standard": StandardScaler,
 }
 
+# Scalers whose output does not change when their input is multiplied by a
+# positive number: putting UnitMagnitude in front of them changes nothing but
+# the rounding, and makes them work at any magnitude.
+_SCALE_FREE = (MinMaxScaler, StandardScaler, MaxAbsScaler, RobustScaler)
+
+# Rows of the training values checked for a round trip through the scaler.
+_ROUND_TRIP_SAMPLE = 1000
+# Scaled values whose spread is below this are no signal for the network,
+# whose weights and activations are of order one.
+_MIN_SCALED_SPREAD = 1e-6
+
+
+class UnitMagnitude(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Divide values by the largest magnitude seen in ``fit``.
+
+    Values of any magnitude from the smallest subnormal to the largest
+    float64 come out in [-1, 1]; ``inverse_transform`` multiplies back. All
+    zeros keep a scale of one.
+
+    Attributes
+    ----------
+    scale_ : float
+        The largest absolute value seen in ``fit`` (1.0 when all were zero).
+    """
+
+    def fit(self, X, y=None):
+        values = np.asarray(X, dtype=np.float64)
+        self.n_features_in_ = values.shape[1] if values.ndim == 2 else 1
+        finite = values[np.isfinite(values)]
+        scale = float(np.max(np.abs(finite))) if finite.size else 0.0
+        self.scale_ = scale if scale > 0 else 1.0
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self)
+        return np.asarray(X, dtype=np.float64) / self.scale_
+
+    def inverse_transform(self, X):
+        check_is_fitted(self)
+        # A prediction past the largest float64 becomes inf here; the
+        # forecaster reports it.
+        with np.errstate(over="ignore"):
+            return np.asarray(X, dtype=np.float64) * self.scale_
+
 
 def make_scaler(scaler):
     """Return a fresh transformer for ``scaler`` (a name, None or an estimator).
 
     A user's transformer is cloned, so the one passed in is never fitted or
-    otherwise changed.
+    otherwise changed. The built-in scalers, and a user's ``MinMaxScaler``,
+    ``StandardScaler``, ``MaxAbsScaler`` or ``RobustScaler``, come after a
+    :class:`UnitMagnitude` step in a ``Pipeline``; any other transformer is
+    used as it is, since dividing its input could change what it does.
     """
     if scaler is None:
         return FunctionTransformer(validate=False)
-    if isinstance(scaler, str):
-        return BUILTIN_SCALERS[scaler]()
-    return clone(scaler)
+    scaler = BUILTIN_SCALERS[scaler]() if isinstance(scaler, str) else clone(scaler)
+    if type(scaler) in _SCALE_FREE:
+        return Pipeline([("magnitude", UnitMagnitude()), ("scaler", scaler)])
+    return scaler
+
+
+def non_finite_error():
+    return ValueError(
+        "The scaler produced NaN or infinite values from the training data "
+        "(e.g. a log transform of values <= 0). Use a scaler defined for "
+        "all of the data, such as 'minmax'."
+    )
+
+
+def _sample(column):
+    """Up to about ``_ROUND_TRIP_SAMPLE`` training values, the extremes included."""
+    step = max(1, len(column) // _ROUND_TRIP_SAMPLE)
+    extremes = column[[np.argmin(column[:, 0]), np.argmax(column[:, 0])]]
+    return np.concatenate((column[::step], extremes))
+
+
+def _is_identity(scaler):
+    return (
+        type(scaler) is FunctionTransformer and scaler.func is None and scaler.inverse_func is None
+    )
 
 
 def fit_value_scaler(scaler, column):
-    """Fit ``scaler`` on the training values ``column`` of shape (n, 1).
+    """Fit ``scaler`` on the training values ``column`` of shape (n, 1) and check it.
 
-    For constant values the built-in scalers have no range to scale by, and
-    scikit-learn then scales by one data unit: a model of the constant 2e-12
-    would be trained and judged in units of 1, and its forecast be off by far
-    more than the level itself. The level's own magnitude is the unit instead,
-    so that errors stay relative to the data, as for any other series.
+    As ``TransformedTargetRegressor(check_inverse=True)`` does, a sample of the
+    training values must come back from ``inverse_transform(transform(...))``:
+    otherwise forecasts would be returned in the scaler's units. The scaled
+    values must also keep the variation of the data: values that all scale to
+    (nearly) one number leave the network nothing to learn.
     """
     scaler.fit(column)
-    level = float(column[0, 0]) if len(column) else 0.0
-    if level == 0.0 or np.ptp(column) != 0:
+    if not len(column):
         return scaler
-    if type(scaler) is MinMaxScaler:
-        low, high = scaler.feature_range
-        scaler.scale_ = np.full_like(scaler.scale_, (high - low) / abs(level))
-        scaler.min_ = low - level * scaler.scale_
-    elif type(scaler) is StandardScaler and scaler.with_std:
-        scaler.scale_ = np.full_like(scaler.scale_, abs(level))
+    sample = _sample(column)
+    with np.errstate(all="ignore"):
+        scaled = np.asarray(scaler.transform(sample), dtype=np.float64).reshape(-1, 1)
+        if not np.isfinite(scaled).all():
+            raise non_finite_error()
+        back = np.asarray(scaler.inverse_transform(scaled), dtype=np.float64).reshape(-1, 1)
+    magnitude = float(np.max(np.abs(sample)))
+    spread = float(np.ptp(scaled))
+    # Relative to the magnitude: a span of ±1.7e308 would overflow.
+    relative_range = float(np.ptp(sample / magnitude)) if magnitude > 0 else 0.0
+    if relative_range > _MIN_SCALED_SPREAD > spread:
+        values = f"range from {sample.min():.6g} to {sample.max():.6g}"
+        if _is_identity(scaler):
+            problem = (
+                f"With scaler=None the network trains on the values as they are, which "
+                f"{values}, a span of only {spread:.3g}"
+            )
+        else:
+            problem = (
+                f"The scaler maps the training values, which {values}, to values that "
+                f"span only {spread:.3g}"
+            )
+        raise ValueError(
+            f"{problem}: the network works with values of order one and would see a "
+            "constant. Use scaler='minmax' or 'standard' (or pass a MinMaxScaler or "
+            "StandardScaler itself), which are applied to the values brought to "
+            "magnitude one, or multiply the values by a large constant first."
+        )
+    if back.shape != sample.shape or not np.allclose(
+        back, sample, rtol=1e-5, atol=1e-5 * magnitude
+    ):
+        worst = int(np.argmax(np.abs(back - sample))) if back.shape == sample.shape else 0
+        raise ValueError(
+            "The scaler's inverse_transform does not undo its transform on the "
+            f"training values (e.g. {sample[worst, 0]:.6g} -> {scaled[worst, 0]:.6g} -> "
+            f"{back.ravel()[worst]:.6g}), so forecasts would come back in the scaler's "
+            "units rather than the data's. Give the transformer its inverse, e.g. "
+            "FunctionTransformer(np.log, inverse_func=np.exp), or use scaler='minmax'."
+        )
     return scaler

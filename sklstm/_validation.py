@@ -9,6 +9,7 @@ checks (and users' ``except`` clauses) match on it.
 """
 
 import numpy as np
+import pandas as pd
 from sklearn.utils.validation import validate_data
 
 _NUMBERS_HINT = (
@@ -18,16 +19,62 @@ _NUMBERS_HINT = (
 )
 
 
-def validate_input(estimator, X, y="no_validation", **kwargs):
-    """``validate_data``, re-raising its input errors with a clearer message."""
+# What the caller is doing, for the advice in the messages.
+_CONTEXTS = ("fit", "partial_fit", "warm_start", "predict", "score")
+
+
+def validate_input(estimator, X, y="no_validation", *, context=None, **kwargs):
+    """``validate_data``, re-raising its input errors with a clearer message.
+
+    ``context`` is one of ``_CONTEXTS``; by default ``"fit"`` when ``y`` is
+    given, else ``"predict"``.
+    """
+    has_y = not (isinstance(y, str) and y == "no_validation")
+    context = context or ("fit" if has_y else "predict")
+    assert context in _CONTEXTS, context
+    _refuse_dates(X, "X")
+    if has_y:
+        _refuse_dates(y, "y")
     try:
-        return validate_data(estimator, X, y, **kwargs)
+        # sklearn's finiteness check sums the array first: values near the
+        # float64 limit overflow that sum and warn, though they are finite.
+        with np.errstate(over="ignore", invalid="ignore"):
+            return validate_data(estimator, X, y, **kwargs)
     except (TypeError, ValueError) as exc:
-        fitting = not (isinstance(y, str) and y == "no_validation")
-        message = _explain(str(exc), estimator, X, fitting)
+        message = _explain(str(exc), estimator, X, context)
         if message is None:
             raise
         raise (TypeError if isinstance(exc, TypeError) else ValueError)(message) from exc
+
+
+def _is_date_dtype(dtype):
+    """Whether ``dtype`` holds dates, times or durations (numpy or pandas)."""
+    if isinstance(dtype, np.dtype):
+        return dtype.kind in "mM"
+    return isinstance(dtype, (pd.DatetimeTZDtype, pd.PeriodDtype)) or (
+        getattr(dtype, "kind", None) in ("m", "M")
+    )
+
+
+def _refuse_dates(data, name):
+    """Refuse date, time and duration values, which numpy would turn into numbers."""
+    if isinstance(data, pd.DataFrame):
+        columns = [column for column, dtype in data.dtypes.items() if _is_date_dtype(dtype)]
+        if columns:
+            raise TypeError(
+                f"{name} has date or time column(s) {columns}, but it must hold only "
+                "the values of the series: one history per row, oldest value first. "
+                f"Drop them, e.g. {name}.drop(columns={columns!r}); the dates of a "
+                "series belong in its index (make_windows(series, ...) keeps them there)."
+            )
+        return
+    dtype = getattr(data, "dtype", None)
+    if dtype is not None and _is_date_dtype(dtype):
+        raise TypeError(
+            f"{name} holds dates or durations (dtype {dtype}), not the values of a "
+            "series. Pass the values, and keep the dates as the index of a "
+            "pandas.Series: make_windows(pandas.Series(values, index=dates), window=...)."
+        )
 
 
 def _shape(X):
@@ -38,8 +85,9 @@ def _shape(X):
         return None
 
 
-def _explain(message, estimator, X, fitting):
+def _explain(message, estimator, X, context):
     """A clearer message for one of sklearn's input errors, or None to keep it."""
+    fitting = context in ("fit", "partial_fit", "warm_start")
     first_line = message.split("\n", 1)[0].rstrip()
     if not first_line.endswith("."):
         first_line += "."
@@ -99,7 +147,12 @@ def _explain(message, estimator, X, fitting):
             fix = f"pass the last {expected} steps of each row, X[:, -{expected}:]"
         else:
             fix = "pass longer histories"
-        if fitting:
+        if context == "partial_fit":
+            other = (
+                "or fit a new model on these rows: model.fit(X, y), or "
+                "clone(model).fit(X, y) to keep this one"
+            )
+        elif fitting:
             other = "or set warm_start=False to fit a new model on these rows"
         else:
             other = "or call forecast(history) for one series of any length >= window_"

@@ -1,31 +1,71 @@
 """Cut a series into forecast origins: ``make_windows``."""
 
+import warnings
 from numbers import Integral
 
 import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
-from sklearn.utils._param_validation import Interval, validate_params
+from sklearn.utils._param_validation import Interval, InvalidParameterError, validate_params
+
+# numpy >= 1.25 has it in np.exceptions; numpy 2 only there.
+_ComplexWarning = getattr(np, "exceptions", np).ComplexWarning
 
 
 def _as_series_values(series, name="series"):
-    """Return ``series`` as a 1-D numeric ndarray, without copying when possible."""
+    """Return ``series`` as a 1-D real ndarray, without copying when possible.
+
+    Dates, durations and complex numbers are refused rather than converted:
+    numpy would turn dates into nanoseconds since 1970 and drop imaginary
+    parts with only a warning.
+    """
     values = series.to_numpy() if isinstance(series, pd.Series) else np.asarray(series)
+    if values.ndim == 0:
+        raise TypeError(
+            f"{name} must be a sequence of values (a list, 1-D array or "
+            f"pandas.Series); got {type(series).__name__}. For a generator or another "
+            f"iterator, pass list({name})."
+        )
     if values.ndim != 1:
         raise ValueError(
             f"{name} must be one-dimensional (a list, 1-D array or pandas.Series); "
             f"got an array of shape {values.shape}. For a DataFrame, select one "
             "column, e.g. df['value']."
         )
+    if values.dtype.kind in "mM":
+        raise TypeError(
+            f"{name} holds dates or durations (dtype {values.dtype}), not the values "
+            "of a series. Pass the values, with the dates as the index of a "
+            "pandas.Series: pandas.Series(values, index=dates)."
+        )
+    if values.dtype.kind == "c":
+        raise ValueError(
+            f"Complex data not supported: {name} must hold real numbers. Pass the "
+            "real part (np.real(values)) or the magnitude (np.abs(values))."
+        )
     if values.dtype.kind not in "biuf":
         try:
-            values = values.astype(np.float64)
-        except (TypeError, ValueError) as exc:
+            with warnings.catch_warnings():
+                # Complex Python numbers in an object array: refused below.
+                warnings.simplefilter("error", _ComplexWarning)
+                values = values.astype(np.float64)
+        except (TypeError, ValueError, _ComplexWarning) as exc:
             raise TypeError(
                 f"{name} must hold numbers; got dtype {values.dtype}. Convert it "
                 "first, e.g. pandas.to_numeric(series)."
             ) from exc
     return values
+
+
+def _check_not_bool(**params):
+    """Refuse booleans, which the ``Integral`` constraints accept as 0 and 1."""
+    for name, value in params.items():
+        if isinstance(value, (bool, np.bool_)):
+            raise InvalidParameterError(
+                f"The '{name}' parameter of make_windows must be an int in the range "
+                f"[1, inf). Got {value!r} instead: a boolean is not a number of "
+                f"steps; pass an int, e.g. {name}={int(value) or 1}."
+            )
 
 
 @validate_params(
@@ -86,6 +126,7 @@ def make_windows(series, window, horizon=1, *, step=1):
     array([[3, 4],
            [4, 5]])
     """
+    _check_not_bool(window=window, horizon=horizon, step=step)
     values = _as_series_values(series)
     n_origins = (len(values) - window - horizon) // step + 1
     if n_origins < 1:

@@ -25,7 +25,7 @@ def rows():
         (1, None, (68, 1)),
         (3, None, (68, 3)),
         (None, 4, (68, 4)),
-        (3, 1, (68, 1)),
+        (1, 3, (68, 3)),
     ],
 )
 def test_predict_shape_and_dtype(rows, y_columns, horizon, shape):
@@ -77,13 +77,16 @@ def test_recursion_feeds_predictions_back(rows):
     X, Y = rows
     model = LSTMForecaster(horizon=3, **FAST).fit(X, Y)
     pred = model.predict(X)
-    one_step = LSTMForecaster(horizon=1, **FAST).fit(X, Y)
+
+    def one_step(rows):
+        return np.array([model.forecast(row, steps=1)[0] for row in rows])
+
     # Step 2 is the one-step prediction from the row shifted by one, with
     # step 1's prediction appended.
     shifted = np.column_stack((X[:, 1:], pred[:, 0]))
-    assert_allclose(pred[:, 1], one_step.predict(shifted)[:, 0], rtol=1e-6)
+    assert_allclose(pred[:, 1], one_step(shifted), rtol=1e-6)
     shifted = np.column_stack((shifted[:, 1:], pred[:, 1]))
-    assert_allclose(pred[:, 2], one_step.predict(shifted)[:, 0], rtol=1e-6)
+    assert_allclose(pred[:, 2], one_step(shifted), rtol=1e-6)
 
 
 @pytest.mark.slow
@@ -98,12 +101,16 @@ def test_recursive_forecast_of_a_learnable_series_stays_exact(sine):
 def test_scaler_is_fitted_on_training_values_only(rows):
     X, Y = rows
     model = LSTMForecaster(**FAST).fit(X, Y)
-    assert model.scaler_.data_min_[0] == min(X.min(), Y.min())
-    assert model.scaler_.data_max_[0] == max(X.max(), Y.max())
-    assert model.scaler_.feature_range == (-1, 1)
+    # The MinMaxScaler works on the values divided by their largest magnitude.
+    magnitude, minmax = model.scaler_[0].scale_, model.scaler_[-1]
+    assert magnitude == max(np.abs(X).max(), np.abs(Y).max())
+    assert minmax.data_min_[0] * magnitude == pytest.approx(min(X.min(), Y.min()), rel=1e-15)
+    assert minmax.data_max_[0] * magnitude == pytest.approx(max(X.max(), Y.max()), rel=1e-15)
+    assert minmax.feature_range == (-1, 1)
     model.predict(X * 10)
     model.forecast(np.linspace(-50, 50, 30))
-    assert model.scaler_.data_max_[0] == max(X.max(), Y.max())
+    assert model.scaler_[0].scale_ == magnitude
+    assert minmax.data_max_[0] * magnitude == pytest.approx(max(X.max(), Y.max()), rel=1e-15)
 
 
 def test_user_scaler_is_cloned_not_fitted(rows):
@@ -111,8 +118,8 @@ def test_user_scaler_is_cloned_not_fitted(rows):
     scaler = MinMaxScaler()
     model = LSTMForecaster(scaler=scaler, **FAST).fit(X, Y)
     assert not hasattr(scaler, "data_min_")
-    assert model.scaler_ is not scaler
-    assert model.scaler_.feature_range == (0, 1)
+    assert model.scaler_[-1] is not scaler
+    assert model.scaler_[-1].feature_range == (0, 1)
 
 
 @pytest.mark.parametrize("scaler", ["standard", None])
@@ -158,9 +165,9 @@ def test_fit_resets_weights_unless_warm_start(rows):
 def test_warm_start_keeps_scaler_and_rejects_changed_architecture(rows):
     X, Y = rows
     model = LSTMForecaster(warm_start=True, **FAST).fit(X, Y)
-    data_max = model.scaler_.data_max_.copy()
+    data_max = model.scaler_[-1].data_max_.copy()
     model.fit(X * 2, Y * 2)
-    assert_array_equal(model.scaler_.data_max_, data_max)
+    assert_array_equal(model.scaler_[-1].data_max_, data_max)
     model.set_params(hidden_size=4)
     with pytest.raises(ValueError, match="hidden_size changed"):
         model.fit(X, Y)
@@ -169,10 +176,10 @@ def test_warm_start_keeps_scaler_and_rejects_changed_architecture(rows):
 def test_partial_fit_continues_and_keeps_scaler(rows):
     X, Y = rows
     model = LSTMForecaster(**FAST).partial_fit(X[:40], Y[:40])
-    data_max = model.scaler_.data_max_.copy()
+    data_max = model.scaler_[-1].data_max_.copy()
     weights = [p.detach().clone() for p in model.module_.parameters()]
     model.partial_fit(X[40:], Y[40:])
-    assert_array_equal(model.scaler_.data_max_, data_max)
+    assert_array_equal(model.scaler_[-1].data_max_, data_max)
     after = model.module_.parameters()
     assert any(not torch.equal(a, b) for a, b in zip(weights, after, strict=True))
     with pytest.raises(ValueError, match="features"):

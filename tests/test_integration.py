@@ -262,7 +262,7 @@ def test_cross_validate_scores_true_multistep_forecasts_from_each_origin(airline
 def test_partial_fit_on_newly_arrived_rows_then_forecast(airline):
     known = airline[:-12]
     model = LSTMForecaster(window=12, **FAST).fit(*make_windows(known, window=12))
-    data_max = model.scaler_.data_max_.copy()
+    data_max = model.scaler_[-1].data_max_.copy()
     weights = [p.detach().clone() for p in model.module_.parameters()]
 
     # A year of new values arrives: the new rows are those whose target is new.
@@ -271,7 +271,7 @@ def test_partial_fit_on_newly_arrived_rows_then_forecast(airline):
     assert new.sum() == 12
     model.partial_fit(X_all[new], y_all[new])
 
-    assert_array_equal(model.scaler_.data_max_, data_max)
+    assert_array_equal(model.scaler_[-1].data_max_, data_max)
     assert model.n_iter_ == FAST["max_epochs"]
     changed = [
         not torch.equal(a, b) for a, b in zip(weights, model.module_.parameters(), strict=True)

@@ -57,6 +57,10 @@ DOCUMENTED_FIT_ERRORS = (
     r"early_stopping needs at least one training row",
     r"became (nan|inf) at epoch",
     r"The scaler produced NaN or infinite values",
+    # horizon must match targets of several steps; a 1-D y goes with any.
+    r"horizon=\d+, but y holds targets of \d+ steps",
+    # scaler=None on values far below order one (the magnitudes drawn reach 1e-12).
+    r"With scaler=None the network trains on the values as they are",
 )
 
 
