@@ -19,18 +19,29 @@ from sklearn.utils._param_validation import (
 from sklearn.utils.validation import check_is_fitted
 
 from ._forecast_index import future_index
+from ._forecasting import (
+    check_covariate_steps,
+    forecast_panel,
+    forecast_scaled,
+    history_covariates,
+)
+from ._intervals import StepCalibration, check_levels, continuations, heldout_errors
+from ._layout import RowLayout
 from ._memory import check_network_size
-from ._module import build_module, predict_recursive
+from ._module import build_module
 from ._persistence import save_model
-from ._scaling import fit_value_scaler, make_scaler, non_finite_error
+from ._scaling import (
+    make_covariate_scaler,
+    make_scaler,
+    scaled_covariates,
+    scaled_sequences,
+)
 from ._training import _OPTIMIZERS, WindowPairs, train
 from ._validation import validate_input
 from ._windowing import _as_series_values
 
 # Rows predicted per chunk: bounds the memory of ``predict`` on many origins.
 _PREDICT_CHUNK = 8192
-# Values scaled per transform call in fit (about): bounds its temporaries on long data.
-_SCALE_CHUNK = 1 << 16
 # Parameters that count something. The ``Integral`` constraints accept numpy
 # integers, which torch refuses, and booleans, which are no count.
 _COUNT_PARAMS = (
@@ -41,6 +52,7 @@ _COUNT_PARAMS = (
     "max_epochs",
     "batch_size",
     "n_iter_no_change",
+    "n_estimators",
 )
 # What ``validate_data`` sets again on every ``fit``.
 _INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
@@ -235,7 +247,7 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         "window": [Interval(Integral, 1, None, closed="left"), None],
         "horizon": [Interval(Integral, 1, None, closed="left"), None],
         "scaler": [
-            StrOptions({"minmax", "standard"}),
+            StrOptions({"minmax", "standard", "row"}),
             HasMethods(["fit", "transform", "inverse_transform"]),
             None,
         ],
@@ -245,6 +257,7 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "n_estimators": [Interval(Integral, 1, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
@@ -254,6 +267,8 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
+        "intervals": ["boolean"],
+        "calibration_fraction": [Interval(Real, 0, 1, closed="neither")],
         "warm_start": ["boolean"],
         "device": [StrOptions({"cpu", "cuda", "auto"})],
         "random_state": ["random_state"],
@@ -272,6 +287,7 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         hidden_size=32,
         num_layers=1,
         dropout=0.0,
+        n_estimators=5,
         max_epochs=50,
         batch_size=32,
         learning_rate=0.008,
@@ -281,6 +297,8 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
+        intervals=False,
+        calibration_fraction=0.2,
         warm_start=False,
         device="cpu",
         random_state=None,
@@ -295,6 +313,7 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
         self.dropout = dropout
+        self.n_estimators = n_estimators
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
@@ -304,6 +323,8 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.intervals = intervals
+        self.calibration_fraction = calibration_fraction
         self.warm_start = warm_start
         self.device = device
         self.random_state = random_state
@@ -398,6 +419,7 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             y_numeric=True,
             dtype=np.float64,
         )
+        layout = self._row_layout()
         Y = y.reshape(len(y), -1)
         horizon = None if self.horizon is None else int(self.horizon)
         if horizon is not None and Y.shape[1] > 1 and horizon != Y.shape[1]:
@@ -409,6 +431,7 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
                 f"make_windows(series, window, horizon={horizon}). One-step targets "
                 "(a 1-D y) go with any horizon."
             )
+        horizon_ = Y.shape[1] if horizon is None else horizon
         if continuing and Y.shape[1] != self.n_outputs_:
             if context == "partial_fit":
                 fix = (
@@ -422,35 +445,95 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
                 f"y has {Y.shape[1]} column(s) but the model was fitted with "
                 f"{self.n_outputs_}. {fix}"
             )
-        window = self.n_features_in_ if self.window is None else int(self.window)
-        if window > X.shape[1]:
+        check_covariate_steps(layout, Y.shape[1], horizon_)
+        window = layout.n_lags if self.window is None else int(self.window)
+        if window > layout.n_lags:
             raise ValueError(
                 f"window={window} is longer than the rows of X, which have "
-                f"{X.shape[1]} time steps. Use window <= {X.shape[1]}, or make "
+                f"{layout.n_lags} time steps. Use window <= {layout.n_lags}, or make "
                 "longer rows, e.g. make_windows(series, window=...)."
             )
         device = self._resolve_device()
-        config = self._module_config(window)
-        if continuing and config != self._module_config_:
+        config = self._module_config(window, len(layout.covariates))
+        n_members = int(self.n_estimators)
+        if continuing and (config != self._module_config_ or n_members != len(self.module_)):
             raise ValueError(self._changed_config_message(config, X, context))
         if not continuing:
-            check_network_size(config, window, int(self.batch_size), device)
+            check_network_size(config, window, int(self.batch_size), device, n_members)
 
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        rng = check_random_state(self.random_state)
+        seeds = rng.randint(np.iinfo(np.int32).max, size=n_members)
         scaler = self.scaler_ if continuing else make_scaler(self.scaler)
-        sequences = self._scaled_sequences(scaler, X, Y, fit_scaler=not continuing)
-        train_rows, valid_rows = self._split_rows(len(sequences))
-        to_tensor = lambda rows: torch.as_tensor(sequences[rows], device=device)  # noqa: E731
-        train_pairs = WindowPairs(to_tensor(train_rows), window)
-        valid_pairs = WindowPairs(to_tensor(valid_rows), window) if valid_rows else None
+        target = X[:, layout.target]
+        sequences = scaled_sequences(scaler, target, Y, fit_scaler=not continuing)
+        covariates = None
+        covariate_scaler = None
+        if layout.covariates:
+            covariate_scaler = self.covariate_scaler_ if continuing else make_covariate_scaler()
+            covariates = scaled_covariates(
+                covariate_scaler,
+                X[:, layout.covariate_lags],
+                X[:, layout.covariate_steps[:, : Y.shape[1]]],
+                fit_scaler=not continuing,
+            )
 
         # Train a copy, so that an error mid-training leaves a fitted model intact.
-        module = copy.deepcopy(self.module_) if continuing else build_module(seed, **config)
-        result = train(
+        module = copy.deepcopy(self.module_) if continuing else build_module(seeds, **config)
+        result = self._train(
             module,
-            train_pairs,
-            valid_pairs,
-            seed=seed,
+            sequences,
+            covariates,
+            slice(None),
+            window,
+            seeds,
+            device,
+            optimizer_state=self._optimizer_state if continuing and incremental else None,
+        )
+        calibration = None
+        if self.intervals and not continuing:
+            calibration = self._calibrate(
+                sequences, covariates, layout.n_lags, window, horizon_, config, rng, device
+            )
+        elif continuing:
+            calibration = self._calibration
+        self.module_ = module.eval()
+        self._module_config_ = config
+        self._optimizer_state = result.optimizer_state
+        self.scaler_ = scaler
+        if covariate_scaler is not None:
+            self.covariate_scaler_ = covariate_scaler
+            self.covariates_ = list(layout.covariates)
+        self.window_ = window
+        self.n_outputs_ = Y.shape[1]
+        self.horizon_ = horizon_
+        self._y_is_1d = y.ndim == 1
+        self._calibration = calibration
+        self._ensemble_size = n_members
+        self.loss_curve_ = result.loss_curve
+        self.n_iter_ = result.n_iter
+        self.validation_scores_ = result.validation_scores
+        self.best_validation_score_ = result.best_validation_score
+        return self
+
+    def _train(self, module, sequences, covariates, rows, window, seeds, device, **kwargs):
+        """Train ``module`` on the pairs of ``sequences[rows]``; the last rows validate."""
+        sequences = sequences[rows]
+        covariates = None if covariates is None else covariates[rows]
+        train_rows, valid_rows = self._split_rows(len(sequences))
+
+        def pairs(part):
+            if part is None:
+                return None
+            known = None
+            if covariates is not None:
+                known = torch.as_tensor(covariates[part], device=device)
+            return WindowPairs(torch.as_tensor(sequences[part], device=device), window, known)
+
+        return train(
+            module,
+            pairs(train_rows),
+            pairs(valid_rows),
+            seeds=seeds,
             max_epochs=int(self.max_epochs),
             batch_size=int(self.batch_size),
             learning_rate=float(self.learning_rate),
@@ -460,25 +543,52 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             tol=float(self.tol),
             device=device,
             verbose=self.verbose,
-            optimizer_state=self._optimizer_state if continuing and incremental else None,
+            **kwargs,
         )
-        self.module_ = module.eval()
-        self._module_config_ = config
-        self._optimizer_state = result.optimizer_state
-        self.scaler_ = scaler
-        self.window_ = window
-        self.n_outputs_ = Y.shape[1]
-        self.horizon_ = self.n_outputs_ if horizon is None else horizon
-        self._y_is_1d = y.ndim == 1
-        self.loss_curve_ = result.loss_curve
-        self.n_iter_ = result.n_iter
-        self.validation_scores_ = result.validation_scores
-        self.best_validation_score_ = result.best_validation_score
-        return self
+
+    def _calibrate(self, sequences, covariates, n_lags, window, steps, config, rng, device):
+        """Errors of held-out recursive forecasts, step by step: a ``StepCalibration``.
+
+        A second ensemble, like the first but trained without the most recent
+        ``calibration_fraction`` of the rows, forecasts ``steps`` values from
+        each of those held-out origins; what actually followed them comes
+        from the rows themselves (:func:`continuations`).
+        """
+        n_rows = len(sequences)
+        n_held = min(max(math.ceil(self.calibration_fraction * n_rows), 2 * steps), n_rows // 2)
+        if n_held < 1 or n_rows - n_held < 2:
+            raise ValueError(
+                f"intervals=True holds out the most recent rows to calibrate the "
+                f"intervals, but X has only {n_rows} row(s). Pass more rows, or set "
+                "intervals=False."
+            )
+        held = slice(n_rows - n_held, None)
+        seeds = rng.randint(np.iinfo(np.int32).max, size=int(self.n_estimators))
+        module = build_module(seeds, **config)
+        rows = slice(0, n_rows - n_held)
+        self._train(module, sequences, covariates, rows, window, seeds, device)
+        future = continuations(sequences[held], n_lags, steps)
+        origins = sequences[held, n_lags - window : n_lags]
+        known = None
+        if covariates is not None:
+            known = covariates[held, n_lags - window : n_lags + steps]
+        forecasts, units = forecast_scaled(module.eval(), origins, steps, known, device)
+        errors = heldout_errors(future, forecasts, units)
+        missing = [k + 1 for k, e in enumerate(errors) if not len(e)]
+        if missing:
+            raise ValueError(
+                f"intervals=True needs the actual values {steps} steps after held-out "
+                f"origins, but the rows do not reach step {missing[0]}: each row's "
+                "targets and the rows that continue it (one step later) give what "
+                f"followed it. Cut the rows with make_windows(series, window, "
+                f"horizon={steps}) or from a longer series, or set intervals=False."
+            )
+        return StepCalibration(errors)
 
     def _changed_config_message(self, config, X, context):
         """Why training cannot continue, and what to do, in the user's terms."""
-        fitted = self._module_config_
+        fitted = {**self._module_config_, "n_estimators": len(self.module_)}
+        config = {**config, "n_estimators": int(self.n_estimators)}
         old_window = fitted.get("window")
         if self.window is None and old_window is not None and config["window"] != old_window:
             # The user set no window: what changed is the length of the rows.
@@ -507,7 +617,7 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             f"({details}). {fix}"
         )
 
-    def _module_config(self, window=None):
+    def _module_config(self, window=None, n_covariates=0):
         config = {
             "cell": self.cell,
             "hidden_size": int(self.hidden_size),
@@ -515,6 +625,8 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             "dropout": float(self.dropout),
             "relative": bool(self.relative),
             "linear_skip": bool(self.linear_skip),
+            "window_scaling": self.scaler == "row",
+            "n_covariates": int(n_covariates),
         }
         if self.linear_skip:
             # Only the linear path has a fixed input length; the recurrent
@@ -547,36 +659,115 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             )
         return slice(0, n_rows - n_valid), slice(n_rows - n_valid, None)
 
-    @staticmethod
-    def _scaled_sequences(scaler, X, Y, fit_scaler):
-        """Rows followed by their targets, scaled, as float32."""
-        if fit_scaler:
-            # The scaler sees every training value as one column; that float64
-            # copy is freed before the float32 result is built.
-            fit_value_scaler(scaler, np.concatenate((X, Y), axis=1).reshape(-1, 1))
-        n_x = X.shape[1]
-        scaled = np.empty((len(X), n_x + Y.shape[1]), dtype=np.float32)
-        # A few rows at a time, straight into float32, so that the transform's
-        # float64 temporaries stay small on long data. Each value is scaled on
-        # its own, so chunks give the same numbers as one call.
-        step = max(1, _SCALE_CHUNK // scaled.shape[1])
-        for start in range(0, len(X), step):
-            rows = slice(start, start + step)
-            for part, columns in ((X[rows], slice(0, n_x)), (Y[rows], slice(n_x, None))):
-                # float64 as in the fit (y may arrive as float32): same rounding.
-                column = part.astype(np.float64, copy=False).reshape(-1, 1)
-                values = np.asarray(scaler.transform(column))
-                if not np.isfinite(values).all():
-                    raise non_finite_error()
-                with np.errstate(over="ignore"):
-                    scaled[rows, columns] = values.reshape(part.shape)
-            if not np.isfinite(scaled[rows]).all():
-                raise ValueError(
-                    "The scaled training values exceed the range of float32 (about "
-                    "3.4e38), in which the network computes. Use a scaler that brings "
-                    "them to order one, such as scaler='minmax'."
-                )
+    # --- prediction -----------------------------------------------------------
+
+    def _validated_rows(self, X, steps):
+        """``X`` checked, cut into the network's windows and scaled covariates."""
+        X = validate_input(self, X, reset=False, dtype=np.float64)
+        return self._rows_of(X, steps)
+
+    def _row_layout(self):
+        """Where the target's history and the covariates sit in a row of ``X``."""
+        names = getattr(self, "feature_names_in_", None)
+        return RowLayout.from_feature_names(names, self.n_features_in_)
+
+    def _rows_of(self, X, steps):
+        layout = self._row_layout()
+        windows = X[:, layout.target[-self.window_ :]]
+        if not layout.covariates:
+            return windows, None
+        if steps > layout.n_steps:
+            raise ValueError(
+                f"Forecasting {_steps(steps)} needs the covariates of each predicted "
+                f"step, but the rows of X carry {_steps(layout.n_steps)} of future "
+                f"covariates. Cut the rows with make_windows(..., horizon={steps}, "
+                "covariates=...), or call forecast(history, steps, covariates=...)."
+            )
+        lags = X[:, layout.covariate_lags[:, -self.window_ :]]
+        future = X[:, layout.covariate_steps[:, :steps]]
+        known = scaled_covariates(self.covariate_scaler_, lags, future, fit_scaler=False)
+        return windows, known
+
+    def _forecast(self, windows, steps, covariates=None, quantiles=None):
+        """Recursive forecasts in data units: ``(n, steps)``, or ``(n, steps, n_quantiles)``.
+
+        ``windows`` holds ``window_`` values per row in data units;
+        ``covariates`` (scaled) those of the window's steps and of the
+        ``steps`` predicted ones.
+        """
+        out_shape = (len(windows), steps) + (() if quantiles is None else (len(quantiles),))
+        out = np.empty(out_shape, dtype=np.float64)
+        offsets = None
+        if quantiles is not None:
+            offsets = self._calibration_or_raise().offsets(quantiles, steps)
+        device = next(self.module_.parameters()).device
+        for start in range(0, len(windows), _PREDICT_CHUNK):
+            chunk = slice(start, start + _PREDICT_CHUNK)
+            scaled = self._scale_windows(windows[chunk])
+            known = None if covariates is None else covariates[chunk]
+            values, units = forecast_scaled(self.module_, scaled, steps, known, device)
+            if offsets is not None:
+                values = values[:, :, None] + units[:, None, None] * offsets[None]
+            out[chunk] = self._unscale(values)
+        if quantiles is not None:
+            # An inverse transform that reverses the order would swap them.
+            out.sort(axis=-1)
+        return out
+
+    def _scale_windows(self, windows):
+        scaled = self.scaler_.transform(windows.reshape(-1, 1)).reshape(windows.shape)
+        with np.errstate(over="ignore"):
+            scaled = np.asarray(scaled, dtype=np.float32)
+        if not np.isfinite(scaled).all():
+            # Finite float64 input can overflow float32 once scaled; the
+            # network would silently return NaN.
+            raise ValueError(
+                "Some input values are too large for the network once scaled "
+                "(they overflow float32), far outside the range the model was "
+                "fitted on. Check them for wrong units or corrupt values, or refit "
+                "the model on data of this magnitude."
+            )
         return scaled
+
+    def _unscale(self, values):
+        with np.errstate(all="ignore"):
+            unscaled = np.asarray(
+                self.scaler_.inverse_transform(values.reshape(-1, 1)), dtype=np.float64
+            )
+        if not np.isfinite(unscaled).all():
+            raise self._non_finite_prediction_error(unscaled)
+        return unscaled.reshape(values.shape)
+
+    @staticmethod
+    def _non_finite_prediction_error(unscaled):
+        if np.isinf(unscaled).any() and not np.isnan(unscaled).any():
+            return ValueError(
+                "Some predictions overflow float64 once unscaled: they are beyond "
+                "±1.8e308, the largest float, as forecasts of data this close to it "
+                "can be. Divide the data by a large power of ten (e.g. 1e300) before "
+                "fitting, and multiply the forecasts back."
+            )
+        return ValueError(
+            "Some predictions are NaN or infinite once unscaled: the scaler's "
+            "inverse_transform is not defined for every value the network predicts, "
+            "or the recursive forecast diverged. Use a scaler whose inverse is "
+            "defined everywhere (such as 'minmax'), or forecast fewer steps."
+        )
+
+    def _calibration_or_raise(self):
+        if self._calibration is None:
+            raise ValueError(
+                "This model has no calibrated intervals: it was fitted with "
+                "intervals=False. Fit it with intervals=True (for example "
+                "model.set_params(intervals=True).fit(X, y)) to get intervals and "
+                "quantiles."
+            )
+        return self._calibration
+
+    def _shape_like_predict(self, values):
+        if self.horizon_ == 1 and self._y_is_1d:
+            return values[:, 0]
+        return values
 
     def predict(self, X):
         """Predict the next ``horizon_`` values after each row of ``X``.
@@ -590,14 +781,70 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, `horizon_`)
             Float64 predictions: 1-D when ``horizon_`` is 1 and ``y`` was 1-D
-            in ``fit``.
+            in ``fit``. With several networks (``n_estimators``), the mean of
+            their forecasts.
         """
         check_is_fitted(self)
-        X = validate_input(self, X, reset=False, dtype=np.float64)
-        y_pred = self._predict_windows(X[:, -self.window_ :], self.horizon_)
-        if self.horizon_ == 1 and self._y_is_1d:
-            return y_pred.ravel()
-        return y_pred
+        windows, known = self._validated_rows(X, self.horizon_)
+        return self._shape_like_predict(self._forecast(windows, self.horizon_, known))
+
+    def predict_interval(self, X, coverage=0.9):
+        """Prediction intervals for the next ``horizon_`` values after each row of ``X``.
+
+        The bounds are the ``(1 - coverage) / 2`` and ``(1 + coverage) / 2``
+        quantiles of :meth:`predict_quantiles`: the forecast plus the
+        quantiles of the out-of-sample errors at each horizon step, calibrated
+        in ``fit`` (``intervals=True``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps)
+            Histories with as many time steps as in ``fit``.
+        coverage : float, default=0.9
+            Share of actual values the intervals should contain, strictly
+            between 0 and 1.
+
+        Returns
+        -------
+        lower, upper : ndarray, each shaped like ``predict(X)``
+            Float64 bounds, ``lower <= upper``.
+
+        Raises
+        ------
+        ValueError
+            If the model was fitted with ``intervals=False``.
+        """
+        check_is_fitted(self)
+        (coverage,) = check_levels(coverage, "coverage")
+        quantiles = np.array([(1 - coverage) / 2, (1 + coverage) / 2])
+        bounds = self.predict_quantiles(X, quantiles)
+        return bounds[..., 0], bounds[..., 1]
+
+    def predict_quantiles(self, X, quantiles=(0.1, 0.5, 0.9)):
+        """Quantiles of the next ``horizon_`` values after each row of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps)
+            Histories with as many time steps as in ``fit``.
+        quantiles : array-like of float, default=(0.1, 0.5, 0.9)
+            The levels, each strictly between 0 and 1.
+
+        Returns
+        -------
+        y_quantiles : ndarray of shape ``predict(X).shape + (len(quantiles),)``
+            Float64, non-decreasing along the last axis.
+
+        Raises
+        ------
+        ValueError
+            If the model was fitted with ``intervals=False``.
+        """
+        check_is_fitted(self)
+        levels = check_levels(quantiles, "quantiles")
+        windows, known = self._validated_rows(X, self.horizon_)
+        values = self._forecast(windows, self.horizon_, known, quantiles=levels)
+        return self._shape_like_predict(values)
 
     def score(self, X, y, sample_weight=None):
         """Return the R² of the forecasts of as many steps as ``y`` has columns.
@@ -633,87 +880,71 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             dtype=np.float64,
         )
         steps = 1 if y.ndim == 1 else y.shape[1]
-        y_pred = self._predict_windows(X[:, -self.window_ :], steps)
+        windows, known = self._rows_of(X, steps)
+        y_pred = self._forecast(windows, steps, known)
         if y.ndim == 1:
             y_pred = y_pred[:, 0]
         return float(r2_score(y, y_pred, sample_weight=sample_weight))
 
-    def _predict_windows(self, windows, steps):
-        """Recursive predictions in data units for windows of ``window_`` values."""
-        device = next(self.module_.parameters()).device
-        out = np.empty((len(windows), steps), dtype=np.float64)
-        for start in range(0, len(windows), _PREDICT_CHUNK):
-            chunk = windows[start : start + _PREDICT_CHUNK]
-            scaled = self.scaler_.transform(chunk.reshape(-1, 1)).reshape(chunk.shape)
-            with np.errstate(over="ignore"):
-                scaled = np.asarray(scaled, dtype=np.float32)
-            if not np.isfinite(scaled).all():
-                # Finite float64 input can overflow float32 once scaled; the
-                # network would silently return NaN.
-                raise ValueError(
-                    "Some input values are too large for the network once scaled "
-                    "(they overflow float32), far outside the range the model was "
-                    "fitted on. Check them for wrong units or corrupt values, or refit "
-                    "the model on data of this magnitude."
-                )
-            pred = predict_recursive(self.module_, torch.as_tensor(scaled, device=device), steps)
-            values = pred.double().cpu().numpy().reshape(-1, 1)
-            with np.errstate(all="ignore"):
-                unscaled = np.asarray(self.scaler_.inverse_transform(values), dtype=np.float64)
-            if not np.isfinite(unscaled).all():
-                raise self._non_finite_prediction_error(unscaled)
-            out[start : start + len(chunk)] = unscaled.reshape(len(chunk), steps)
-        return out
-
-    @staticmethod
-    def _non_finite_prediction_error(unscaled):
-        if np.isinf(unscaled).any() and not np.isnan(unscaled).any():
-            return ValueError(
-                "Some predictions overflow float64 once unscaled: they are beyond "
-                "±1.8e308, the largest float, as forecasts of data this close to it "
-                "can be. Divide the data by a large power of ten (e.g. 1e300) before "
-                "fitting, and multiply the forecasts back."
-            )
-        return ValueError(
-            "Some predictions are NaN or infinite once unscaled: the scaler's "
-            "inverse_transform is not defined for every value the network predicts, "
-            "or the recursive forecast diverged. Use a scaler whose inverse is "
-            "defined everywhere (such as 'minmax'), or forecast fewer steps."
-        )
-
-    def forecast(self, history, steps=None):
-        """Forecast the values that follow one series.
+    def forecast(self, history, steps=None, *, coverage=None, covariates=None):
+        """Forecast the values that follow a series, or every series of a panel.
 
         Parameters
         ----------
-        history : array-like of shape (n_timesteps,) or pandas.Series
-            The series, oldest value first, at least ``window_`` values long.
-            Only its last ``window_`` values are read.
+        history : array-like of shape (n_timesteps,), pandas.Series or pandas.DataFrame
+            The series, oldest value first, at least ``window_`` values long;
+            only its last ``window_`` values are read. A wide ``DataFrame``
+            (one column per series on a shared index) is a panel: every
+            series is forecast.
         steps : int, default=None
             Number of future values; ``horizon_`` when ``None``. Steps past
             the first are predicted recursively.
+        coverage : float, default=None
+            With a coverage such as ``0.9``, also return the bounds of the
+            prediction intervals (the model must be fitted with
+            ``intervals=True``).
+        covariates : pandas.DataFrame or array-like, default=None
+            For a model fitted on rows with covariates: their values for the
+            last ``window_`` steps of the history and the ``steps`` future
+            ones. A DataFrame is matched on the history's index (and its
+            future index); an array is aligned with ``history`` row for row
+            and continues ``steps`` rows past its end.
 
         Returns
         -------
-        forecast : ndarray of shape (steps,) or pandas.Series
-            A ``pandas.Series`` when ``history`` is one, with its name. Its
+        forecast : ndarray, pandas.Series or pandas.DataFrame
+            For one series, an array of shape ``(steps,)``, or a
+            ``pandas.Series`` when ``history`` is one, with its name. Its
             index continues the history's: the future time stamps for a
             regular ``DatetimeIndex`` or ``PeriodIndex`` (whose name is kept),
             the next labels for an integer index with a regular step (years
             2010, 2011, ... after 1950 to 2009), else the positions that
-            follow the history.
+            follow the history. With ``coverage``, a ``DataFrame`` with
+            columns ``forecast``, ``lower`` and ``upper`` on that index. For
+            a panel, a wide ``DataFrame`` with one column per series (with
+            ``coverage``, column levels ``(series, "forecast" | "lower" |
+            "upper")``).
 
         Raises
         ------
         ValueError
-            If the history is too short, ends with missing values, or has a
-            time or integer index that is irregular, in decreasing order, or
-            has too few dates to infer its frequency.
+            If the history is too short, ends with missing values, has a time
+            or integer index that is irregular, in decreasing order, or has
+            too few dates to infer its frequency; if ``coverage`` is given to
+            a model fitted without intervals; if covariates are missing or do
+            not reach ``steps`` steps past the history (the message names the
+            missing time stamps).
         """
         check_is_fitted(self)
         steps = self.horizon_ if steps is None else steps
         if not isinstance(steps, Integral) or isinstance(steps, bool) or steps < 1:
             raise ValueError(f"steps must be a positive integer; got {steps!r}.")
+        steps = int(steps)
+        if coverage is not None:
+            (coverage,) = check_levels(coverage, "coverage")
+            self._calibration_or_raise().offsets([0.5], steps)
+        if isinstance(history, pd.DataFrame):
+            return forecast_panel(self, history, steps, coverage, covariates)
         values = _as_series_values(history, name="history")
         if len(values) < self.window_:
             raise ValueError(
@@ -726,10 +957,21 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
                 f"The last {self.window_} values of history contain NaN or infinite "
                 "values; fill or drop them first (e.g. series.interpolate())."
             )
-        y_pred = self._predict_windows(window[None, :], int(steps))[0]
-        if not isinstance(history, pd.Series):
-            return y_pred
-        return pd.Series(y_pred, index=future_index(history.index, int(steps)), name=history.name)
+        index = None
+        if isinstance(history, pd.Series):
+            index = future_index(history.index, steps)
+        known = history_covariates(self, history, covariates, steps, index)
+        if coverage is None:
+            y_pred = self._forecast(window[None, :], steps, known)[0]
+            if index is None:
+                return y_pred
+            return pd.Series(y_pred, index=index, name=history.name)
+        levels = np.array([(1 - coverage) / 2, (1 + coverage) / 2])
+        point = self._forecast(window[None, :], steps, known)[0]
+        bounds = self._forecast(window[None, :], steps, known, quantiles=levels)[0]
+        return pd.DataFrame(
+            {"forecast": point, "lower": bounds[:, 0], "upper": bounds[:, 1]}, index=index
+        )
 
     def save(self, path):
         """Save the model to one file that loads without running code.

@@ -29,14 +29,14 @@ def device_memory(device):
         return None
 
 
-def training_bytes(config, window, batch_size):
-    """About how many bytes training a network of ``config`` takes."""
+def training_bytes(config, window, batch_size, n_members=1):
+    """About how many bytes training an ensemble of ``n_members`` networks of ``config`` takes."""
     hidden, layers = config["hidden_size"], config["num_layers"]
     weights = parameter_count(**config) * _FLOAT_BYTES * _TRAINING_COPIES
     # Gate activations kept for the backward pass, per batch.
     gates = 4 if config["cell"] == "lstm" else 3
     activations = batch_size * window * layers * hidden * (gates + 2) * _FLOAT_BYTES
-    return weights + activations
+    return (weights + activations) * n_members
 
 
 def format_bytes(n):
@@ -47,9 +47,9 @@ def format_bytes(n):
     raise AssertionError  # pragma: no cover
 
 
-def check_network_size(config, window, batch_size, device):
-    """Raise a ``ValueError`` naming the parameters when the network cannot fit."""
-    needed = training_bytes(config, window, batch_size)
+def check_network_size(config, window, batch_size, device, n_members=1):
+    """Raise a ``ValueError`` naming the parameters when the networks cannot fit."""
+    needed = training_bytes(config, window, batch_size, n_members)
     available = device_memory(device)
     limit = _UNKNOWN_MEMORY_LIMIT if available is None else available
     if needed <= limit:
@@ -61,7 +61,8 @@ def check_network_size(config, window, batch_size, device):
         where = f"more than the {format_bytes(available)} of memory of this {machine}"
     raise ValueError(
         f"hidden_size={config['hidden_size']} with num_layers={config['num_layers']} "
-        f"makes a network of {parameter_count(**config):.3g} weights; training it "
+        f"makes a network of {parameter_count(**config):.3g} weights; training "
+        f"{'it' if n_members == 1 else f'{n_members} of them (n_estimators)'} "
         f"needs about {format_bytes(needed)} of memory, {where}. Use a smaller "
         "hidden_size or num_layers: a few dozen to a few hundred units suit most series."
     )

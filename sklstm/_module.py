@@ -1,4 +1,8 @@
-"""The torch network: a recurrent core and a linear head, one step ahead."""
+"""The torch networks: one recurrent one-step model, and an ensemble of them.
+
+Nothing here knows about scikit-learn: inputs are scaled float tensors,
+outputs are in the same units.
+"""
 
 import torch
 from torch import nn
@@ -7,14 +11,38 @@ _CELLS = {"lstm": nn.LSTM, "gru": nn.GRU}
 # Gate blocks per recurrent layer: each has input, hidden and two bias weights.
 _GATES = {"lstm": 4, "gru": 3}
 
+# The smallest per-window scale, relative to the window's magnitude: keeps a
+# flat window (a constant stretch of the series) from dividing by zero.
+_MIN_RELATIVE_SCALE = 1e-3
+
+
+def window_scale(x: torch.Tensor) -> torch.Tensor:
+    """Half the range of each window ``(batch, window)``: ``(batch, 1)``.
+
+    Dividing by it maps each window onto a span of 2, as a MinMax scaling to
+    (-1, 1) of that window alone would. A flat window falls back to a small
+    share of its magnitude, and an all-zero window to 1.
+    """
+    half_range = (x.amax(dim=1, keepdim=True) - x.amin(dim=1, keepdim=True)) / 2
+    floor = _MIN_RELATIVE_SCALE * x.abs().amax(dim=1, keepdim=True)
+    scale = torch.maximum(half_range, floor)
+    return torch.where(scale > 0, scale, torch.ones_like(scale))
+
 
 class RecurrentOneStep(nn.Module):
-    """Map a batch of windows ``(batch, window)`` to the next value ``(batch,)``.
+    """Map windows ``(batch, window)`` to the next value ``(batch,)``.
 
     With ``relative=True`` each window is shifted so that its last value is
     zero and the network predicts the change from that value. The output then
     follows a level the network never saw during training, which is what lets
     a model trained on scaled levels extrapolate a trend.
+
+    With ``window_scaling=True`` each (shifted) window is also divided by its
+    own half-range (:func:`window_scale`; without ``relative``, centred on its
+    mid-range: the window's own MinMax to (-1, 1)) and the prediction
+    multiplied back:
+    the network sees every window on the same scale, whatever the magnitude
+    of its series, so that series of very different sizes share one network.
 
     With ``linear_skip=True`` a linear map of the (shifted) window of
     ``window`` values is added to the output, as in LSTNet's autoregressive
@@ -22,6 +50,12 @@ class RecurrentOneStep(nn.Module):
     recurrent core; it carries the linear part of the dynamics (trend and
     seasonal lags), which a small recurrent core learns slowly and, from a
     few hundred optimizer steps, differently for every seed.
+
+    With ``n_covariates > 0`` the recurrent core reads, at every step of the
+    window, the target and the covariates of that step; the head and the
+    linear skip also read the covariates of the step being predicted (and the
+    skip those of the window's last step), so that a known future value such
+    as a holiday flag moves the forecast of its own step.
     """
 
     def __init__(
@@ -33,36 +67,114 @@ class RecurrentOneStep(nn.Module):
         relative: bool = True,
         linear_skip: bool = False,
         window: int | None = None,
+        n_covariates: int = 0,
+        window_scaling: bool = False,
     ):
         super().__init__()
         if linear_skip and window is None:
             raise ValueError("linear_skip=True needs the window length.")
         self.relative = relative
+        self.window_scaling = window_scaling
+        self.n_covariates = n_covariates
         # nn.LSTM only applies dropout between stacked layers (and warns with
         # one layer); the extra Dropout makes the setting act on a single layer.
         self.rnn = _CELLS[cell](
-            input_size=1,
+            input_size=1 + n_covariates,
             hidden_size=hidden_size,
             num_layers=num_layers,
             dropout=dropout if num_layers > 1 else 0.0,
             batch_first=True,
         )
         self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(hidden_size, 1)
+        self.head = nn.Linear(hidden_size + n_covariates, 1)
         self.skip = None
         if linear_skip:
             # Zero start: the network begins as the recurrent core alone.
-            self.skip = nn.Linear(window, 1, bias=False)
+            self.skip = nn.Linear(window + 2 * n_covariates, 1, bias=False)
             nn.init.zeros_(self.skip.weight)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        base = x[:, -1:] if self.relative else torch.zeros_like(x[:, -1:])
+    def scale(self, x: torch.Tensor) -> torch.Tensor:
+        """The unit of each window's prediction: ``(batch, 1)`` (1 without window scaling)."""
+        if self.window_scaling:
+            return window_scale(x)
+        return torch.ones_like(x[:, -1:])
+
+    def forward(self, x: torch.Tensor, covariates: torch.Tensor | None = None) -> torch.Tensor:
+        """Next value after each window.
+
+        Parameters
+        ----------
+        x : tensor of shape (batch, window)
+            The target's recent values, oldest first.
+        covariates : tensor of shape (batch, window + 1, n_covariates), optional
+            The covariates of the window's steps followed by those of the
+            predicted step.
+        """
+        unit = None
+        if self.relative:
+            base = x[:, -1:]
+        elif self.window_scaling:
+            # The window's own MinMax to (-1, 1): centred on its mid-range.
+            base = (x.amax(dim=1, keepdim=True) + x.amin(dim=1, keepdim=True)) / 2
+        else:
+            base = torch.zeros_like(x[:, -1:])
         shifted = x - base
-        output, _ = self.rnn(shifted.unsqueeze(-1))
-        step = self.head(self.dropout(output[:, -1])).squeeze(-1)
+        if self.window_scaling:
+            unit = window_scale(x)
+            shifted = shifted / unit
+        inputs = shifted.unsqueeze(-1)
+        if self.n_covariates:
+            inputs = torch.cat((inputs, covariates[:, :-1]), dim=-1)
+        output, _ = self.rnn(inputs)
+        last = self.dropout(output[:, -1])
+        if self.n_covariates:
+            last = torch.cat((last, covariates[:, -1]), dim=-1)
+        step = self.head(last).squeeze(-1)
         if self.skip is not None:
-            step = step + self.skip(shifted).squeeze(-1)
+            skip_input = shifted
+            if self.n_covariates:
+                skip_input = torch.cat((shifted, covariates[:, -2], covariates[:, -1]), dim=-1)
+            step = step + self.skip(skip_input).squeeze(-1)
+        if unit is not None:
+            step = step * unit.squeeze(-1)
         return step + base.squeeze(-1)
+
+
+class Ensemble(nn.Module):
+    """Several :class:`RecurrentOneStep` networks with their own weights.
+
+    Trained together (each on its own batches, see ``sklstm._training``) and
+    used together: :func:`predict_recursive` averages their forecasts.
+    """
+
+    def __init__(self, members):
+        super().__init__()
+        self.members = nn.ModuleList(members)
+
+    def __len__(self):
+        return len(self.members)
+
+    def forward(self, x, covariates=None, members=None):
+        """Each member's next value for its own windows.
+
+        ``x`` has shape ``(n, batch, window)`` and ``covariates`` ``(n, batch,
+        window + 1, n_covariates)``, where member ``members[i]`` (all members
+        by default) reads ``x[i]``; the result has shape ``(n, batch)``.
+        """
+        members = range(len(self.members)) if members is None else members
+        return torch.stack(
+            [
+                self.members[e](x[i], None if covariates is None else covariates[i])
+                for i, e in enumerate(members)
+            ]
+        )
+
+    def scale(self, x, members=None):
+        """Per-window units ``(n, batch)`` of :meth:`forward`'s windows."""
+        members = range(len(self.members)) if members is None else members
+        return torch.stack(
+            [self.members[e].scale(x[i]).squeeze(-1) for i, e in enumerate(members)]
+        )
 
 
 # CPU matrix kernels round a row differently depending on how many rows share
@@ -73,23 +185,52 @@ _ROW_BLOCK = 16
 
 
 @torch.no_grad()
-def predict_recursive(module: nn.Module, windows: torch.Tensor, steps: int) -> torch.Tensor:
+def predict_recursive(
+    module: Ensemble,
+    windows: torch.Tensor,
+    steps: int,
+    covariates: torch.Tensor | None = None,
+    *,
+    members: bool = False,
+) -> torch.Tensor:
     """Predict ``steps`` values after each window, feeding predictions back.
 
-    All windows advance together: one batched forward pass per step.
+    Each member of the ensemble forecasts recursively from its own
+    predictions, and the forecast is the mean of the members' forecasts; all
+    windows advance together, one batched forward pass per member and step.
+
+    Parameters
+    ----------
+    module : Ensemble
+    windows : tensor of shape (batch, window)
+    steps : int
+    covariates : tensor of shape (batch, window + steps, n_covariates), optional
+        The covariates of the window's steps followed by those of the
+        ``steps`` predicted steps.
+    members : bool, default=False
+        Return every member's forecast, ``(n_members, batch, steps)``,
+        instead of their mean ``(batch, steps)``.
     """
-    n_rows = windows.shape[0]
+    n_rows, width = windows.shape
     padding = -n_rows % _ROW_BLOCK
     if padding:
         windows = torch.cat((windows, windows[-1:].expand(padding, -1)))
+        if covariates is not None:
+            covariates = torch.cat((covariates, covariates[-1:].expand(padding, -1, -1)))
     was_training = module.training
     module.eval()
     try:
-        out = torch.empty((windows.shape[0], steps), dtype=windows.dtype, device=windows.device)
-        for step in range(steps):
-            out[:, step] = module(windows)
-            windows = torch.cat((windows[:, 1:], out[:, step : step + 1]), dim=1)
-        return out[:n_rows]
+        forecasts = []
+        for member in module.members:
+            current = windows
+            out = windows.new_empty((windows.shape[0], steps))
+            for step in range(steps):
+                known = None if covariates is None else covariates[:, step : step + width + 1]
+                out[:, step] = member(current, known)
+                current = torch.cat((current[:, 1:], out[:, step : step + 1]), dim=1)
+            forecasts.append(out[:n_rows])
+        stacked = torch.stack(forecasts)
+        return stacked if members else stacked.mean(dim=0)
     finally:
         module.train(was_training)
 
@@ -100,19 +241,23 @@ def parameter_count(
     num_layers: int = 1,
     linear_skip: bool = False,
     window: int | None = None,
+    n_covariates: int = 0,
     **_,
 ) -> int:
     """The number of weights of ``RecurrentOneStep(**config)``, without building it."""
     gates = _GATES[cell] * hidden_size
-    first = gates * (1 + hidden_size + 2)
+    first = gates * (1 + n_covariates + hidden_size + 2)
     others = gates * (2 * hidden_size + 2) * (num_layers - 1)
-    head = hidden_size + 1
-    skip = window if linear_skip and window is not None else 0
+    head = hidden_size + n_covariates + 1
+    skip = window + 2 * n_covariates if linear_skip and window is not None else 0
     return first + others + head + skip
 
 
-def build_module(seed: int, **config) -> RecurrentOneStep:
-    """A freshly initialised network whose weights depend on ``seed`` only."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        return RecurrentOneStep(**config)
+def build_module(seeds, **config) -> Ensemble:
+    """An ensemble of freshly initialised networks, member ``e`` from ``seeds[e]`` only."""
+    members = []
+    for seed in seeds:
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            members.append(RecurrentOneStep(**config))
+    return Ensemble(members)

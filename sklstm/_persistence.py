@@ -41,14 +41,16 @@ from sklearn.preprocessing import (
     StandardScaler,
 )
 
+from ._intervals import StepCalibration
 from ._module import build_module, parameter_count
 from ._scaling import UnitMagnitude
 
 FORMAT = "sklstm-model"
 # Bump when a file written by this code cannot be read correctly by older
 # code, or old files no longer by this code; list the readable ones below.
-FORMAT_VERSION = 1
-_READABLE_FORMATS = (1,)
+FORMAT_VERSION = 2
+# Format 1 (sklstm 0.1): one network, no ensemble, no interval calibration.
+_READABLE_FORMATS = (1, 2)
 
 _META = "sklstm.json"
 _WEIGHTS = "weights.pt"
@@ -124,6 +126,8 @@ def _encode(value):
         else:
             raise _NotJSON
         return {"__ndarray__": value.tolist(), "dtype": dtype, "shape": list(value.shape)}
+    if type(value) is StepCalibration:
+        return {"__calibration__": _encode(value.to_dict())}
     if type(value) is np.random.RandomState:
         name, keys, pos, has_gauss, cached = value.get_state(legacy=True)
         return {"__random_state__": [name, keys.tolist(), pos, has_gauss, cached]}
@@ -206,6 +210,8 @@ def _decode(value, objects):
             return _json_estimator(value["__estimator__"], _decode(value["state"], objects))
         except (KeyError, _NotJSON):
             raise ValueError(f"unsupported estimator {value['__estimator__']!r}") from None
+    if "__calibration__" in value:
+        return StepCalibration.from_dict(_decode(value["__calibration__"], objects))
     if "__skops__" in value:
         return objects[value["__skops__"]]
     raise ValueError(f"unknown JSON tag in {sorted(value)}")
@@ -571,6 +577,9 @@ def _load_archive(file, source, trusted):
             objects = _load_skops(reader.read(_OBJECTS), trusted, source)
         try:
             params = {name: _decode(v, objects) for name, v in meta["params"].items()}
+            if version == 1:
+                # Written before ensembles: one network, no intervals.
+                params.setdefault("n_estimators", 1)
             attributes = {
                 name: value if _is_tensors(value) else _decode(value, objects)
                 for name, value in meta["attributes"].items()
@@ -588,8 +597,13 @@ def _load_archive(file, source, trusted):
             if _is_tensors(value):
                 value = attributes[name] = _load_tensors(reader, value["__tensors__"])
             setattr(estimator, name, value)
+        if version == 1 and "_module_config_" in attributes:
+            estimator._calibration = attributes["_calibration"] = None
+            estimator._ensemble_size = attributes["_ensemble_size"] = 1
         if _WEIGHTS in reader.names():
-            estimator.module_ = _load_module(reader.read(_WEIGHTS), attributes, source)
+            estimator.module_ = _load_module(
+                reader.read(_WEIGHTS), attributes, source, single=version == 1
+            )
         elif "_module_config_" in attributes:
             # Fitted, but without its network: not a model that can predict.
             raise ValueError(f"{source} is incomplete: it has no {_WEIGHTS!r}.")
@@ -626,18 +640,20 @@ def _load_skops(data, trusted, source):
     return objects
 
 
-def _load_module(data, attributes, source):
-    """Build the network of ``attributes`` and load the weights ``data`` into it.
+def _load_module(data, attributes, source, single=False):
+    """Build the ensemble of ``attributes`` and load the weights ``data`` into it.
 
-    The configuration says how many weights the network has; the network is
-    built only when the file holds at least that many bytes of weights, so a
+    The configuration says how many weights the networks have; they are built
+    only when the file holds at least that many bytes of weights, so a
     configuration edited to a huge size cannot make loading allocate it.
+    ``single``: the weights of one network, as format 1 stored them.
     """
     config = attributes.get("_module_config_")
-    if not isinstance(config, dict):
+    n_members = attributes.get("_ensemble_size", 1)
+    if not isinstance(config, dict) or type(n_members) is not int or n_members < 1:
         raise ValueError(f"{source} is corrupt: the network's configuration is missing.")
     try:
-        n_weights = parameter_count(**config)
+        n_weights = parameter_count(**config) * n_members
     except (TypeError, KeyError, ValueError) as exc:
         raise ValueError(
             f"{source} is corrupt: the network's configuration {config} is invalid ({exc})."
@@ -652,8 +668,10 @@ def _load_module(data, attributes, source):
         raise ValueError(f"{source} is corrupt: the network's weights are missing.")
     if not all(isinstance(v, torch.Tensor) for v in state.values()):
         raise ValueError(f"{source} is corrupt: the weights are not all tensors.")
+    if single:
+        state = {f"members.0.{name}": value for name, value in state.items()}
     try:
-        module = build_module(0, **config)
+        module = build_module([0] * n_members, **config)
         module.load_state_dict(state)
     except (TypeError, KeyError, RuntimeError, ValueError) as exc:
         raise ValueError(

@@ -163,3 +163,75 @@ def fit_value_scaler(scaler, column):
             "FunctionTransformer(np.log, inverse_func=np.exp), or use scaler='minmax'."
         )
     return scaler
+
+
+# Values scaled per transform call in fit (about): bounds its temporaries on long data.
+_SCALE_CHUNK = 1 << 16
+
+_FLOAT32_OVERFLOW = (
+    "The scaled training values exceed the range of float32 (about 3.4e38), in "
+    "which the network computes. Use a scaler that brings them to order one, such "
+    "as scaler='minmax'."
+)
+
+
+def scaled_sequences(scaler, X, Y, fit_scaler):
+    """Rows followed by their targets, scaled, as float32 ``(n_rows, n_x + n_y)``.
+
+    With ``fit_scaler`` the scaler is first fitted on every value of ``X`` and
+    ``Y`` as one column (and checked, :func:`fit_value_scaler`).
+    """
+    if fit_scaler:
+        # The scaler sees every training value as one column; that float64
+        # copy is freed before the float32 result is built.
+        fit_value_scaler(scaler, np.concatenate((X, Y), axis=1).reshape(-1, 1))
+    n_x = X.shape[1]
+    scaled = np.empty((len(X), n_x + Y.shape[1]), dtype=np.float32)
+    # A few rows at a time, straight into float32, so that the transform's
+    # float64 temporaries stay small on long data. Each value is scaled on
+    # its own, so chunks give the same numbers as one call.
+    step = max(1, _SCALE_CHUNK // scaled.shape[1])
+    for start in range(0, len(X), step):
+        rows = slice(start, start + step)
+        for part, columns in ((X[rows], slice(0, n_x)), (Y[rows], slice(n_x, None))):
+            # float64 as in the fit (y may arrive as float32): same rounding.
+            column = part.astype(np.float64, copy=False).reshape(-1, 1)
+            values = np.asarray(scaler.transform(column))
+            if not np.isfinite(values).all():
+                raise non_finite_error()
+            with np.errstate(over="ignore"):
+                scaled[rows, columns] = values.reshape(part.shape)
+        if not np.isfinite(scaled[rows]).all():
+            raise ValueError(_FLOAT32_OVERFLOW)
+    return scaled
+
+
+def make_covariate_scaler():
+    """Each covariate mapped onto (-1, 1) by its own training range.
+
+    An affine map per column keeps binary flags two-valued and category codes
+    in their order; a constant column maps to a constant.
+    """
+    return MinMaxScaler(feature_range=(-1, 1))
+
+
+def scaled_covariates(scaler, lags, steps, fit_scaler):
+    """Covariates at the time of each value of the rows and their targets.
+
+    ``lags`` has shape ``(n_rows, n_covariates, n_lags)`` and ``steps``
+    ``(n_rows, n_covariates, n_steps)``; the result, float32 of shape
+    ``(n_rows, n_lags + n_steps, n_covariates)``, is aligned with the
+    target's sequence of history and targets.
+    """
+    values = np.concatenate((lags, steps), axis=2).transpose(0, 2, 1)
+    flat = values.reshape(-1, values.shape[2]).astype(np.float64, copy=False)
+    if fit_scaler:
+        scaler.fit(flat)
+    with np.errstate(over="ignore"):
+        scaled = np.asarray(scaler.transform(flat), dtype=np.float32).reshape(values.shape)
+    if not np.isfinite(scaled).all():
+        raise ValueError(
+            "Some covariate values are far outside the range the model was fitted on "
+            "(they overflow float32 once scaled). Check them for wrong units."
+        )
+    return scaled

@@ -1,7 +1,15 @@
-"""Training on skorch: windows gathered per batch, lean epochs, callbacks.
+"""Training on skorch: an ensemble in one pass, windows gathered per batch.
 
 Nothing here knows about scikit-learn estimators: :func:`train` takes a torch
-module and scaled sequences and returns what the estimator stores.
+ensemble and scaled sequences and returns what the estimator stores.
+
+The members of an ensemble are trained together, in one loop over batches
+with one optimizer, but each as if alone: each draws its batches from its
+own random generator, its loss is a separate term whose gradient reaches only
+its own weights, the optimizer's update is per parameter, and each stops on
+its own loss. A member therefore ends with the weights that training it alone
+with its seed would give (without dropout, whose masks all members draw from
+one stream).
 """
 
 import math
@@ -15,6 +23,9 @@ from skorch.callbacks import Callback
 from skorch.helper import predefined_split
 from torch.utils.data import Dataset
 
+# The learning rate decays to this share of ``learning_rate`` over the planned steps.
+_FINAL_LR_SHARE = 0.1
+
 _OPTIMIZERS = {
     "adam": torch.optim.Adam,
     "adamw": torch.optim.AdamW,
@@ -26,13 +37,18 @@ _OPTIMIZERS = {
 class WindowPairs(Dataset):
     """Every ``(window -> next value)`` pair inside each row of ``sequences``.
 
-    Pairs are never materialised: a batch of pair indices is turned into a
-    ``(batch, window)`` input and a ``(batch,)`` target by one gather, so the
-    memory cost is the sequences themselves.
+    ``sequences`` has shape ``(n_rows, length)``: each row's history followed
+    by its targets. ``covariates``, when given, has shape ``(n_rows, length,
+    n_covariates)``: the covariates at the time of each of those values.
+    Pairs are never materialised: a batch of pair indices is turned into
+    ``(batch, window)`` inputs, ``(batch,)`` targets and ``(batch, window + 1,
+    n_covariates)`` covariates by one gather each, so the memory cost is the
+    sequences themselves.
     """
 
-    def __init__(self, sequences: torch.Tensor, window: int):
+    def __init__(self, sequences, window, covariates=None):
         self.sequences = sequences
+        self.covariates = covariates
         self.window = window
         self.pairs_per_row = sequences.shape[1] - window
         self._offsets = torch.arange(window + 1, device=sequences.device)
@@ -44,42 +60,70 @@ class WindowPairs(Dataset):
         return self.gather(torch.as_tensor([i]))
 
     def gather(self, index: torch.Tensor):
+        """``(x, y, covariates)`` of the pairs ``index`` (covariates ``None`` without)."""
         index = index.to(self.sequences.device)
         rows = torch.div(index, self.pairs_per_row, rounding_mode="floor")
         starts = index - rows * self.pairs_per_row
-        values = self.sequences[rows.unsqueeze(1), starts.unsqueeze(1) + self._offsets]
-        return values[:, :-1], values[:, -1]
+        positions = starts.unsqueeze(1) + self._offsets
+        values = self.sequences[rows.unsqueeze(1), positions]
+        known = None
+        if self.covariates is not None:
+            known = self.covariates[rows.unsqueeze(1), positions]
+        return values[:, :-1], values[:, -1], known
 
     def targets_variance(self) -> float:
         """Variance of all targets, the denominator of a validation R²."""
         return float(self.sequences[:, self.window :].double().var(unbiased=False))
 
 
-class BatchIterator:
-    """Yield ``(X, y)`` batches by slicing tensors, instead of collating samples.
+class MemberBatches:
+    """Batches for every member at once: ``(x, y, covariates)`` with a leading member axis.
 
-    skorch passes ``batch_size`` and ``shuffle`` through ``iterator_train__*``.
+    With ``generators`` (one ``torch.Generator`` per member) each member
+    visits the pairs in its own random order; without, every member reads
+    the same pairs in order (validation). skorch passes ``batch_size`` and
+    the generators through ``iterator_train__*``.
     """
 
-    def __init__(self, dataset: WindowPairs, batch_size: int, shuffle: bool = False):
+    def __init__(self, dataset: WindowPairs, batch_size: int, generators=None, n_members=1):
         self.dataset = dataset
         self.batch_size = batch_size
-        self.shuffle = shuffle
+        self.generators = generators
+        self.n_members = len(generators) if generators else n_members
 
     def __len__(self) -> int:
         return math.ceil(len(self.dataset) / self.batch_size)
 
     def __iter__(self):
         n = len(self.dataset)
-        # Shuffling draws from torch's global generator, which the caller
-        # seeds inside a forked RNG state (see ``train``).
-        order = torch.randperm(n) if self.shuffle else torch.arange(n)
-        for start in range(0, n, self.batch_size):
-            yield self.dataset.gather(order[start : start + self.batch_size])
+        size = self.batch_size
+        if self.generators is None:
+            for start in range(0, n, size):
+                x, y, known = self.dataset.gather(torch.arange(start, min(start + size, n)))
+                yield _expand(x, y, known, self.n_members)
+            return
+        orders = torch.stack([torch.randperm(n, generator=g) for g in self.generators])
+        for start in range(0, n, size):
+            index = orders[:, start : start + size]
+            x, y, known = self.dataset.gather(index.reshape(-1))
+            shape = index.shape
+            yield (
+                x.reshape(*shape, -1),
+                y.reshape(shape),
+                None if known is None else known.reshape(*shape, *known.shape[1:]),
+            )
+
+
+def _expand(x, y, known, n_members):
+    return (
+        x.expand(n_members, *x.shape),
+        y.expand(n_members, *y.shape),
+        None if known is None else known.expand(n_members, *known.shape),
+    )
 
 
 class _LeanNet(NeuralNet):
-    """A NeuralNet whose epochs skip the per-batch history, hooks and checks.
+    """A NeuralNet that trains the members of an ensemble, with lean epochs.
 
     Per batch, skorch records two history entries, notifies three callbacks,
     switches every module to train or eval mode, converts the batch and the
@@ -87,25 +131,56 @@ class _LeanNet(NeuralNet):
     ``get_loss``. For the small recurrent models used here that bookkeeping
     costs as much as the forward pass. The batches already are tensors on the
     right device, so a step here is the plain forward, loss, backward and
-    optimizer step; the mode is set once per epoch and losses are recorded
-    once per epoch.
+    optimizer step of the members still training (``active_``); the mode is
+    set once per epoch and losses are recorded once per epoch, per member.
     """
 
     @property
     def _default_callbacks(self):
         return []
 
+    def initialize(self):
+        super().initialize()
+        self.active_ = list(range(len(self.module_)))
+        self.steps_done_ = 0
+        self.steps_total_ = None
+        return self
+
+    def _anneal(self):
+        """Cosine decay of the learning rate, from ``lr`` to a tenth of it at the last step.
+
+        With a constant rate, Adam's last steps keep jittering the weights by
+        about the rate; decaying it lets them settle, so the weights at the end
+        are as good as the best ones seen and no epoch's weights need keeping.
+        """
+        progress = min(self.steps_done_ / self.steps_total_, 1.0)
+        factor = _FINAL_LR_SHARE + (1 - _FINAL_LR_SHARE) * 0.5 * (1 + math.cos(math.pi * progress))
+        for group in self.optimizer_.param_groups:
+            group["lr"] = self.lr * factor
+
+    def _member_losses(self, batch):
+        x, y, known = batch
+        active = self.active_
+        if len(active) < x.shape[0]:
+            x, y = x[active], y[active]
+            known = None if known is None else known[active]
+        pred = self.module_(x, known, members=active)
+        # Errors in each window's own unit (1 unless the network scales
+        # windows): every window weighs the same, whatever its magnitude.
+        error = (pred - y) / self.module_.scale(x, members=active)
+        return error.square().mean(dim=1)
+
     def train_step(self, batch, **fit_params):
-        X, y = batch
         self.optimizer_.zero_grad(set_to_none=True)
-        loss = self.criterion_(self.module_(X), y)
-        loss.backward()
+        losses = self._member_losses(batch)
+        losses.sum().backward()
+        self._anneal()
         self.optimizer_.step()
-        return loss.detach()
+        self.steps_done_ += 1
+        return losses.detach()
 
     def validation_step(self, batch, **fit_params):
-        X, y = batch
-        return self.criterion_(self.module_(X), y)
+        return self._member_losses(batch)
 
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
         if iterator is None:
@@ -113,18 +188,25 @@ class _LeanNet(NeuralNet):
         # Module.train walks every submodule: only switch when the mode changes.
         if self.module_.training != training:
             self._set_training(training)
-        # Batch losses stay on the device, in a buffer allocated once (a list
-        # of loss tensors would grow by hundreds of bytes per batch on long
-        # series), and are reduced once per epoch: no host sync per batch.
-        losses = torch.empty(len(iterator), dtype=torch.float64, device=self.device)
+        active = list(self.active_)
+        if training and self.steps_total_ is None:
+            self.steps_total_ = max(1, self.max_epochs * len(iterator))
+        # Batch losses stay on the device, in a buffer allocated once, and are
+        # reduced once per epoch: no host sync per batch.
+        losses = torch.empty((len(iterator), len(active)), dtype=torch.float64, device=self.device)
         sizes = []
         with torch.set_grad_enabled(training):
             for i, batch in enumerate(iterator):
                 losses[i] = step_fn(batch)
-                sizes.append(len(batch[1]))
+                sizes.append(batch[1].shape[1])
         weights = torch.tensor(sizes, dtype=torch.float64, device=self.device)
-        total = torch.dot(losses[: len(sizes)], weights)
-        _last_row(self.history)[prefix + "_loss"] = float(total) / max(sum(sizes), 1)
+        per_member = (weights @ losses[: len(sizes)]) / max(sum(sizes), 1)
+        member_losses = [math.nan] * len(self.module_)
+        for e, value in zip(active, per_member.tolist(), strict=True):
+            member_losses[e] = value
+        row = _last_row(self.history)
+        row[prefix + "_member_losses"] = member_losses
+        row[prefix + "_loss"] = float(np.mean([member_losses[e] for e in active]))
 
     def on_epoch_begin(self, net, **kwargs):
         # NeuralNet.on_epoch_begin, without History.record's copy of the history.
@@ -142,10 +224,12 @@ def _last_row(history):
 
 
 class _StopWhenStalled(Callback):
-    """Stop when ``monitor`` has not improved by ``tol`` for ``patience`` epochs.
+    """Stop each member whose ``monitor`` loss stalls for ``patience`` epochs.
 
-    The weights of the best epoch are kept and restored at the end, also after
-    an interrupt. This is skorch's ``EarlyStopping(threshold_mode="abs",
+    A member's epoch is a miss unless it improves the loss by ``tol``. Each
+    member keeps the weights of its best epoch, restored at the end, also
+    after an interrupt; training ends when every member has stopped. Per
+    member this is skorch's ``EarlyStopping(threshold_mode="abs",
     load_best=True)`` without its per-epoch costs: it looks the loss up through
     ``History.__getitem__`` (a copy of the whole history) and deep-copies the
     state dict at every improving epoch, where copying into tensors allocated
@@ -158,10 +242,12 @@ class _StopWhenStalled(Callback):
         self.tol = tol
 
     def on_train_begin(self, net, **kwargs):
-        self.misses_ = 0
-        self.best_loss_ = math.inf
-        self.best_epoch_ = 0
-        self.best_weights_ = None
+        n = len(net.module_)
+        self.misses_ = [0] * n
+        self.best_loss_ = [math.inf] * n
+        self.best_epoch_ = [0] * n
+        self.last_epoch_ = [0] * n
+        self.best_weights_ = [None] * n
 
     def on_epoch_end(self, net, **kwargs):
         # As MLPRegressor: an epoch is a miss unless it beats the best loss by
@@ -169,28 +255,38 @@ class _StopWhenStalled(Callback):
         # only threshold-beating epochs, as skorch does, restores weights from
         # many epochs back once the loss falls slower than ``tol`` per epoch.)
         row = _last_row(net.history)
-        loss = row[self.monitor]
-        self.misses_ = self.misses_ + 1 if loss > self.best_loss_ - self.tol else 0
-        if loss < self.best_loss_:
-            self.best_loss_ = loss
-            self.best_epoch_ = row["epoch"]
-            state = net.module_.state_dict()
-            if self.best_weights_ is None:
-                self.best_weights_ = {k: v.detach().clone() for k, v in state.items()}
-            else:
-                for name, value in state.items():
-                    self.best_weights_[name].copy_(value)
-        if self.misses_ >= self.patience:
+        losses = row[f"{self.monitor}_member_losses"]
+        for e in list(net.active_):
+            loss = losses[e]
+            self.last_epoch_[e] = row["epoch"]
+            self.misses_[e] = self.misses_[e] + 1 if loss > self.best_loss_[e] - self.tol else 0
+            if loss < self.best_loss_[e]:
+                self.best_loss_[e] = loss
+                self.best_epoch_[e] = row["epoch"]
+                state = net.module_.members[e].state_dict()
+                if self.best_weights_[e] is None:
+                    self.best_weights_[e] = {k: v.detach().clone() for k, v in state.items()}
+                else:
+                    for name, value in state.items():
+                        self.best_weights_[e][name].copy_(value)
+            if self.misses_[e] >= self.patience:
+                net.active_.remove(e)
+        if not net.active_:
             # skorch's fit loop ends training quietly on KeyboardInterrupt.
             raise KeyboardInterrupt
 
     def on_train_end(self, net, **kwargs):
-        if self.best_weights_ is not None and self.best_epoch_ != _last_row(net.history)["epoch"]:
-            net.module_.load_state_dict(self.best_weights_)
+        for e, weights in enumerate(self.best_weights_):
+            if weights is not None and self.best_epoch_[e] != self.last_epoch_[e]:
+                net.module_.members[e].load_state_dict(weights)
+
+    @property
+    def stopped(self):
+        return all(m >= self.patience for m in self.misses_)
 
 
 class _FiniteLoss(Callback):
-    """Stop with a clear error as soon as the training loss is not finite."""
+    """Stop with a clear error as soon as a member's loss is not finite."""
 
     def __init__(self, learning_rate):
         self.learning_rate = learning_rate
@@ -200,8 +296,12 @@ class _FiniteLoss(Callback):
 
     def on_epoch_end(self, net, **kwargs):
         row = _last_row(net.history)
-        for key in ("train_loss", "valid_loss"):
-            if key in row and not math.isfinite(row[key]):
+        for key in ("train", "valid"):
+            losses = row.get(f"{key}_member_losses")
+            if losses is None:
+                continue
+            bad = [losses[e] for e in net.active_ if not math.isfinite(losses[e])]
+            if bad:
                 if self.last_finite_ is None:
                     before = "no earlier epoch of this fit had a finite loss"
                 else:
@@ -209,8 +309,7 @@ class _FiniteLoss(Callback):
                         *self.last_finite_
                     )
                 raise ValueError(
-                    f"The {key.replace('_', ' ')} became {row[key]} at epoch "
-                    f"{row['epoch']} ({before}). "
+                    f"The {key} loss became {bad[0]} at epoch {row['epoch']} ({before}). "
                     "Training diverged: use a smaller learning_rate (currently "
                     f"{self.learning_rate}), a scaler such as 'minmax', or check "
                     "the data for extreme values."
@@ -263,7 +362,7 @@ def train(
     train_pairs: WindowPairs,
     valid_pairs: WindowPairs | None,
     *,
-    seed: int,
+    seeds,
     max_epochs: int,
     batch_size: int,
     learning_rate: float,
@@ -275,15 +374,16 @@ def train(
     verbose: int,
     optimizer_state: dict | None = None,
 ) -> TrainResult:
-    """Train ``module`` in place (on ``device``) and return the training record.
+    """Train the ensemble ``module`` in place (on ``device``); return the training record.
 
-    Training stops when the monitored loss (validation loss if ``valid_pairs``
-    is given, else training loss) has not improved by ``tol`` for
-    ``n_iter_no_change`` epochs, and the weights of the best epoch are
-    restored, also after a ``KeyboardInterrupt``. The global torch RNG state is
-    left as it was: all randomness is drawn from ``seed``.
+    Member ``e`` draws its batches from a generator seeded with ``seeds[e]``.
+    Each member stops when its monitored loss (validation loss if
+    ``valid_pairs`` is given, else training loss) has not improved by ``tol``
+    for ``n_iter_no_change`` epochs, and gets the weights of its best epoch
+    back, also after a ``KeyboardInterrupt``. The global torch RNG state is
+    left as it was: all randomness is drawn from ``seeds``.
     """
-    monitor = "valid_loss" if valid_pairs is not None else "train_loss"
+    monitor = "valid" if valid_pairs is not None else "train"
     stopper = _StopWhenStalled(monitor, patience=n_iter_no_change, tol=tol)
     callbacks = [
         ("finite_loss", _FiniteLoss(learning_rate)),
@@ -291,6 +391,11 @@ def train(
     ]
     if verbose:
         callbacks.append(("progress", _EpochProgress()))
+    generators = []
+    for seed in seeds:
+        generator = torch.Generator()
+        generator.manual_seed(int(seed))
+        generators.append(generator)
     net = _LeanNet(
         module,
         criterion=torch.nn.MSELoss,
@@ -299,35 +404,39 @@ def train(
         lr=learning_rate,
         max_epochs=max_epochs,
         batch_size=batch_size,
-        iterator_train=BatchIterator,
-        iterator_train__shuffle=True,
-        iterator_valid=BatchIterator,
+        iterator_train=MemberBatches,
+        iterator_train__generators=generators,
+        iterator_valid=MemberBatches,
+        iterator_valid__n_members=len(seeds),
         train_split=predefined_split(valid_pairs) if valid_pairs is not None else None,
         callbacks=callbacks,
         verbose=0,
         device=device,
     )
     devices = [torch.device(device).index or 0] if torch.device(device).type == "cuda" else []
+    # Dropout draws from torch's global generator: fork it, seeded, so that
+    # training is reproducible and leaves the caller's random state alone.
     with torch.random.fork_rng(devices=devices):
-        torch.manual_seed(seed)
+        torch.manual_seed(int(seeds[0]))
         net.initialize()
         if optimizer_state is not None:
             net.optimizer_.load_state_dict(optimizer_state)
         net.partial_fit(train_pairs, None)
 
     # An interrupt mid-epoch leaves a history row without losses: skip it.
-    epochs = [row for row in net.history if monitor in row]
+    key = f"{monitor}_loss"
+    epochs = [row for row in net.history if key in row and "train_loss" in row]
     n_iter = len(epochs)
     if n_iter == 0:
         # Interrupted before any epoch ended: there are no best weights to
         # keep, only half-updated ones, so the interrupt goes on to the caller.
         raise KeyboardInterrupt
-    stopped = stopper.misses_ >= n_iter_no_change
-    interrupted = n_iter < max_epochs and not stopped
+    interrupted = n_iter < max_epochs and not stopper.stopped
     if interrupted:
+        best = ", ".join(str(epoch) for epoch in stopper.best_epoch_)
         warnings.warn(
             f"Training was interrupted after {n_iter} of {max_epochs} epochs; "
-            f"the model keeps the weights of its best epoch ({stopper.best_epoch_}).",
+            f"the model keeps the weights of its best epoch ({best}).",
             RuntimeWarning,
             stacklevel=3,
         )
