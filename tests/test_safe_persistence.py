@@ -153,15 +153,35 @@ def test_unfitted_model_round_trips(tmp_path):
 
 def test_a_failed_save_keeps_the_existing_file(model, saved, monkeypatch):
     before = saved.read_bytes()
+    real_writestr = zipfile.ZipFile.writestr
+    written, mid_write = [], {}
 
-    def broken(obj, file):
-        raise OSError("disk full")
+    def disk_full_after_the_first_member(archive, name, data, *args, **kwargs):
+        # The first member goes to disk; the disk is full at the second.
+        if written:
+            archive.fp.flush()
+            others = [p for p in saved.parent.iterdir() if p.name != saved.name]
+            mid_write["new files"] = {p.name: p.stat().st_size for p in others}
+            mid_write["old file intact"] = saved.read_bytes() == before
+            raise OSError(28, "No space left on device")
+        real_writestr(archive, name, data, *args, **kwargs)
+        written.append(name)
 
-    monkeypatch.setattr(torch, "save", broken)
-    with pytest.raises(OSError, match="disk full"):
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", disk_full_after_the_first_member)
+    with pytest.raises(OSError, match="No space left on device"):
         model.save(saved)
+    monkeypatch.undo()
+    # The failure came mid-write: a partial file beside the old one already
+    # held the first member, and the old file was untouched.
+    assert written == ["sklstm.json"]
+    assert len(mid_write["new files"]) == 1, mid_write
+    ((name, size),) = mid_write["new files"].items()
+    assert name.startswith(f"{saved.name}.") and name.endswith(".partial") and size > 0
+    assert mid_write["old file intact"]
+    # Afterwards the old model is intact and loads, and nothing else is left.
     assert saved.read_bytes() == before
     assert [p.name for p in saved.parent.iterdir()] == [saved.name]
+    assert_array_equal(load(saved).predict(np.zeros((2, 10))), model.predict(np.zeros((2, 10))))
 
 
 def test_the_file_gets_the_usual_permissions(model, saved):
