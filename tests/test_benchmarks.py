@@ -9,6 +9,7 @@ must do identical work, that the reference really computed the same numbers.
 import json
 import math
 import os
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -57,11 +58,19 @@ def test_tutorial_reports_time_and_mase_per_seed(tmp_path):
             assert positive(seed["time_s"])
             assert positive(seed["mase"])
         assert row["mase_worst"] == max(s["mase"] for s in row["per_seed"])
+    for row in methods.values():
+        # The spreads are those of the per-seed numbers the report lists.
+        times = [seed["time_s"] for seed in row["per_seed"]]
+        cpu = [seed["cpu_s"] for seed in row["per_seed"]]
+        assert row["time_max_over_min"] == pytest.approx(max(times) / min(times))
+        assert row["cpu_time_max_over_min"] == pytest.approx(max(cpu) / min(cpu))
     for name in ("sklstm, hidden 100", "sklstm, defaults"):
         row = methods[name]
         assert positive(row["speedup_median"])
+        assert row["n_iter"] == [seed["n_iter"] for seed in row["per_seed"]]
         assert all(isinstance(n, int) and n >= 1 for n in row["n_iter"])
-        assert row["time_max_over_min"] >= 1.0
+        per_epoch = [seed["time_s"] / seed["n_iter"] for seed in row["per_seed"]]
+        assert row["time_per_epoch_max_over_min"] == pytest.approx(max(per_epoch) / min(per_epoch))
     assert positive(results["seasonal_naive_mase"])
 
 
@@ -75,8 +84,18 @@ def test_seeds_reports_the_spread_of_cost_across_seeds(tmp_path):
             assert len(per_seed["runs"]) == 2
             # n_iter_ is a property of the seed: every run of it agrees.
             assert {r["n_iter"] for r in per_seed["runs"]} == {per_seed["n_iter"]}
-            assert positive(per_seed["time_per_epoch_s"])
-        assert row["time_max_over_min"] >= 1.0
+            median = statistics.median(r["time_s"] for r in per_seed["runs"])
+            assert positive(median) and per_seed["time_s_median"] == pytest.approx(median)
+            assert per_seed["time_per_epoch_s"] == pytest.approx(median / per_seed["n_iter"])
+        # The spreads are those of the per-seed numbers the report lists.
+        for spread, key in [
+            ("time_max_over_min", "time_s_median"),
+            ("cpu_time_max_over_min", "cpu_s_median"),
+            ("time_per_epoch_max_over_min", "time_per_epoch_s"),
+            ("n_iter_max_over_min", "n_iter"),
+        ]:
+            values = [p[key] for p in row["per_seed"]]
+            assert row[spread] == pytest.approx(max(values) / min(values)), spread
     assert configs["defaults, fixed epochs"]["n_iter_max_over_min"] == 1.0
 
 
