@@ -1,3 +1,29 @@
+"""Shared fixtures, and what this suite can only check on a machine with a GPU.
+
+Tests marked ``gpu`` need a CUDA GPU. Where torch sees none (CI, most
+development machines) they are skipped, with the reason in pytest's summary.
+On a CPU-only machine the device handling is checked by simulation: a network
+whose tensors report and pickle as ``cuda:0``
+(``test_persistence_pickle.tensors_on_fake_cuda``), files tagged ``cuda:0``
+(``test_safe_persistence``), and ``device="cuda"`` refused without a GPU. Only
+a GPU machine checks:
+
+- training on the GPU: the scaled rows and the windows gathered from them on
+  the device, the loss buffer on the device, and the CUDA random generator
+  seeded and restored around ``fit``;
+- predicting with a network on the GPU and bringing the values back to the
+  CPU;
+- pickling a model fitted on the GPU (``__getstate__`` moving a real copy of
+  the network to the CPU, the fitted model staying on the GPU) and unpickling
+  it in a process that sees no GPU (``test_real_gpu_fit_loads_on_a_cpu_only_process``);
+- ``save`` of a GPU-fitted model and ``load`` of it onto the CPU
+  (``test_a_model_fitted_on_a_gpu_is_saved_from_the_cpu``);
+- that GPU and CPU predictions agree within float32 rounding.
+
+No test checks, even on a GPU, that ``device="auto"`` picks the GPU or that a
+seeded fit on the GPU is reproducible.
+"""
+
 import contextlib
 import os
 from unittest import mock
@@ -13,6 +39,15 @@ import torch
 # The models under test are tiny: one thread is as fast as two and keeps the
 # suite from oversubscribing the cores when anything else runs beside it.
 torch.set_num_threads(1)
+
+
+def pytest_collection_modifyitems(config, items):
+    if torch.cuda.is_available():
+        return
+    skip = pytest.mark.skip(reason="needs a CUDA GPU (see tests/conftest.py)")
+    for item in items:
+        if item.get_closest_marker("gpu"):
+            item.add_marker(skip)
 
 
 @pytest.fixture

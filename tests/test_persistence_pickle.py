@@ -223,7 +223,7 @@ def _joblib_loads(blob):
     return joblib.load(io.BytesIO(blob))
 
 
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+@pytest.mark.gpu
 def test_real_gpu_fit_loads_on_a_cpu_only_process(rows, tmp_path):
     X, Y = (frame.to_numpy() for frame in rows)
     model = LSTMForecaster(window=12, device="cuda", **FAST).fit(X, Y)

@@ -389,7 +389,7 @@ def test_tensors_saved_on_a_gpu_load_on_the_cpu(model, tmp_path, monkeypatch, ro
     _assert_same_model(load(tmp_path / "m.sklstm"), model, rows[0])
 
 
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+@pytest.mark.gpu
 def test_a_model_fitted_on_a_gpu_is_saved_from_the_cpu(rows, tmp_path):
     X, Y = rows
     model = LSTMForecaster(device="cuda", **FAST).fit(X, Y)
