@@ -40,9 +40,10 @@ def test_seasonal_naive_reference_on_the_airline_split(airline_split):
 # MASE of the defaults on this split is 0.40-0.46 over seeds 0-9, seasonal
 # naive's is 1.57. A bound of 0.8, about half of seasonal naive's, says "clearly
 # beats seasonal naive" with room for changes of the defaults and for
-# platform-dependent rounding, while a model that learned little fails it: the
-# plain recurrent network (relative=False, linear_skip=False) scores 0.75-1.55
-# on the same seeds, and an untrained or mis-wired model is worse still.
+# platform-dependent rounding. A model that learned little fails it: without
+# optimizer steps the MASE is 8, with predictions not fed back 1.9, and the
+# plain recurrent network (relative=False, linear_skip=False) scores 1.22,
+# 0.75 and 1.55 on seeds 0, 1 and 2.
 MASE_BOUND = 0.8
 
 
