@@ -1,4 +1,32 @@
+"""Shared fixtures, and what this suite can only check on a machine with a GPU.
+
+Tests marked ``gpu`` need a CUDA GPU. Where torch sees none (CI, most
+development machines) they are skipped, with the reason in pytest's summary.
+On a CPU-only machine the device handling is checked by simulation: a network
+whose tensors report and pickle as ``cuda:0``
+(``test_persistence_pickle.tensors_on_fake_cuda``), files tagged ``cuda:0``
+(``test_safe_persistence``), and ``device="cuda"`` refused without a GPU. Only
+a GPU machine checks:
+
+- training on the GPU: the scaled rows and the windows gathered from them on
+  the device, the loss buffer on the device, and the CUDA random generator
+  seeded and restored around ``fit``;
+- predicting with a network on the GPU and bringing the values back to the
+  CPU;
+- pickling a model fitted on the GPU (``__getstate__`` moving a real copy of
+  the network to the CPU, the fitted model staying on the GPU) and unpickling
+  it in a process that sees no GPU (``test_real_gpu_fit_loads_on_a_cpu_only_process``);
+- ``save`` of a GPU-fitted model and ``load`` of it onto the CPU
+  (``test_a_model_fitted_on_a_gpu_is_saved_from_the_cpu``);
+- that GPU and CPU predictions agree within float32 rounding.
+
+No test checks, even on a GPU, that ``device="auto"`` picks the GPU or that a
+seeded fit on the GPU is reproducible.
+"""
+
+import contextlib
 import os
+from unittest import mock
 
 # sklearn's check_array_api_input is skipped unless SciPy's array API mode is
 # on, and that mode is read when SciPy is first imported: set it before.
@@ -13,6 +41,15 @@ import torch
 torch.set_num_threads(1)
 
 
+def pytest_collection_modifyitems(config, items):
+    if torch.cuda.is_available():
+        return
+    skip = pytest.mark.skip(reason="needs a CUDA GPU (see tests/conftest.py)")
+    for item in items:
+        if item.get_closest_marker("gpu"):
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def airline():
     from sklstm.datasets import load_airline
@@ -24,3 +61,33 @@ def airline():
 def sine():
     """A noiseless sine of period 12 that a small network learns almost exactly."""
     return np.sin(2 * np.pi * np.arange(240) / 12)
+
+
+@contextlib.contextmanager
+def _record_batches():
+    """Record every batch that training draws, pass by pass.
+
+    Yields a list that fills with one ``(shuffled, batches)`` entry per pass
+    over a dataset: ``shuffled`` is true for training epochs and false for
+    validation passes; ``batches`` holds the ``(windows, targets)`` tensors.
+    """
+    from sklstm._training import BatchIterator
+
+    passes = []
+    real_iter = BatchIterator.__iter__
+
+    def iter_and_record(self):
+        batches = []
+        passes.append((self.shuffle, batches))
+        for X, y in real_iter(self):
+            batches.append((X.detach().clone(), y.detach().clone()))
+            yield X, y
+
+    with mock.patch.object(BatchIterator, "__iter__", iter_and_record):
+        yield passes
+
+
+@pytest.fixture(scope="session")
+def record_batches():
+    """``with record_batches() as passes:`` records what fit trains and validates on."""
+    return _record_batches

@@ -9,6 +9,7 @@ must do identical work, that the reference really computed the same numbers.
 import json
 import math
 import os
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -20,8 +21,8 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 pytestmark = pytest.mark.slow
 
 
-def run_quick(name, tmp_path, *options):
-    """Run ``benchmarks/<name>.py --quick`` in a fresh process; return its report."""
+def run_script(name, tmp_path, *options):
+    """Run ``benchmarks/<name>.py --quick`` in a fresh process; its output and report."""
     output = tmp_path / f"{name}.json"
     env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     script = str(BENCHMARKS / f"{name}.py")
@@ -34,8 +35,13 @@ def run_quick(name, tmp_path, *options):
         timeout=600,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert "| " in proc.stdout, "the script prints no table"
-    report = json.loads(output.read_text())
+    return proc.stdout, json.loads(output.read_text())
+
+
+def run_quick(name, tmp_path, *options):
+    """Run a script that writes the common report (``_common.write_report``); its results."""
+    stdout, report = run_script(name, tmp_path, *options)
+    assert "| " in stdout, "the script prints no table"
     assert report["benchmark"] == name
     assert report["quick"] is True
     assert {"cpu", "cores", "torch", "sklstm", "skorch"} <= set(report["machine"])
@@ -57,11 +63,19 @@ def test_tutorial_reports_time_and_mase_per_seed(tmp_path):
             assert positive(seed["time_s"])
             assert positive(seed["mase"])
         assert row["mase_worst"] == max(s["mase"] for s in row["per_seed"])
+    for row in methods.values():
+        # The spreads are those of the per-seed numbers the report lists.
+        times = [seed["time_s"] for seed in row["per_seed"]]
+        cpu = [seed["cpu_s"] for seed in row["per_seed"]]
+        assert row["time_max_over_min"] == pytest.approx(max(times) / min(times))
+        assert row["cpu_time_max_over_min"] == pytest.approx(max(cpu) / min(cpu))
     for name in ("sklstm, hidden 100", "sklstm, defaults"):
         row = methods[name]
         assert positive(row["speedup_median"])
+        assert row["n_iter"] == [seed["n_iter"] for seed in row["per_seed"]]
         assert all(isinstance(n, int) and n >= 1 for n in row["n_iter"])
-        assert row["time_max_over_min"] >= 1.0
+        per_epoch = [seed["time_s"] / seed["n_iter"] for seed in row["per_seed"]]
+        assert row["time_per_epoch_max_over_min"] == pytest.approx(max(per_epoch) / min(per_epoch))
     assert positive(results["seasonal_naive_mase"])
 
 
@@ -75,8 +89,18 @@ def test_seeds_reports_the_spread_of_cost_across_seeds(tmp_path):
             assert len(per_seed["runs"]) == 2
             # n_iter_ is a property of the seed: every run of it agrees.
             assert {r["n_iter"] for r in per_seed["runs"]} == {per_seed["n_iter"]}
-            assert positive(per_seed["time_per_epoch_s"])
-        assert row["time_max_over_min"] >= 1.0
+            median = statistics.median(r["time_s"] for r in per_seed["runs"])
+            assert positive(median) and per_seed["time_s_median"] == pytest.approx(median)
+            assert per_seed["time_per_epoch_s"] == pytest.approx(median / per_seed["n_iter"])
+        # The spreads are those of the per-seed numbers the report lists.
+        for spread, key in [
+            ("time_max_over_min", "time_s_median"),
+            ("cpu_time_max_over_min", "cpu_s_median"),
+            ("time_per_epoch_max_over_min", "time_per_epoch_s"),
+            ("n_iter_max_over_min", "n_iter"),
+        ]:
+            values = [p[key] for p in row["per_seed"]]
+            assert row[spread] == pytest.approx(max(values) / min(values)), spread
     assert configs["defaults, fixed epochs"]["n_iter_max_over_min"] == 1.0
 
 
@@ -115,8 +139,12 @@ def test_scale_reports_time_per_pair_and_peak_memory(tmp_path):
 
 
 def test_peers_script_runs_where_the_peer_libraries_are_installed(tmp_path):
-    pytest.importorskip("darts")
-    pytest.importorskip("neuralforecast")
+    # CI does not install the peer libraries (heavy, benchmark-only). Locally, in
+    # a separate environment with pytest:
+    # pip install -c constraints.txt -e ".[test]" -r benchmarks/requirements-peers.txt
+    reason = "peer libraries not installed; see benchmarks/requirements-peers.txt"
+    pytest.importorskip("darts", reason=reason)
+    pytest.importorskip("neuralforecast", reason=reason)
     results = run_quick("peers", tmp_path)
     names = [row["method"] for row in results["methods"]]
     assert names[0] == "sklstm, defaults"
@@ -124,3 +152,65 @@ def test_peers_script_runs_where_the_peer_libraries_are_installed(tmp_path):
     assert any(name.startswith("neuralforecast") for name in names)
     for row in results["methods"]:
         assert positive(row["time_median_s"]) and positive(row["mase_median"])
+
+
+def test_predict_memory_reports_each_case(tmp_path):
+    from sklstm._forecaster import _PREDICT_CHUNK
+
+    results = run_quick("predict_memory", tmp_path)
+    assert [r["case"] for r in results] == ["view", "array", "one pass"]
+    rows, window, horizon = 5000, 24, 12
+    for r in results:
+        assert r["rows"] == rows
+        # Chunked unless chunking is switched off ("one pass").
+        assert r["chunk"] == (rows if r["case"] == "one pass" else min(_PREDICT_CHUNK, rows))
+        # A view of the series costs the series; an array, every window.
+        series_length = rows + window + horizon - 1
+        view_bytes, array_bytes = 8 * series_length, 8 * rows * window
+        assert r["input_bytes"] == (view_bytes if r["case"] == "view" else array_bytes)
+        assert r["output_bytes"] == 8 * rows * horizon
+        for key in ("rss_before_bytes", "peak_bytes"):
+            assert isinstance(r[key], int) and r[key] > 0
+        assert r["increase_bytes"] == r["peak_bytes"] - r["rss_before_bytes"]
+        assert isinstance(r["peak_is_exact"], bool)
+        assert positive(r["seconds"])
+        assert r["torch_threads"] == 1  # OMP_NUM_THREADS=1 reaches the child processes
+
+
+def test_parallel_search_reports_each_run(tmp_path):
+    # Without --oversubscribe: that run is slow by design (it is what it measures).
+    stdout, report = run_script("parallel_search", tmp_path)
+    assert report["size"] == "quick" and report["repeats"] == 1
+    assert report["n_fits"] == 2 * 2  # 2 splits x 2 hidden sizes
+    rows = report["rows"]
+    assert [row["run"] for row in rows] == [
+        "n_jobs=1",
+        "n_jobs=2, first call (starts workers)",
+        "n_jobs=2, workers warm",
+        "n_jobs=2, Dask LocalCluster",
+    ]
+    baseline = rows[0]
+    assert baseline["processes"] == 1 and baseline["speedup_vs_n_jobs_1"] is None
+    for row in rows:
+        assert positive(row["wall_s"]) and row["wall_s"] == min(row["wall_s_all"])
+        assert len(row["wall_s_all"]) == 1
+        assert row["torch_threads_per_fit"] == [1]  # OMP_NUM_THREADS=1 everywhere here
+        assert 1 <= row["processes"] <= 2
+        # One thread everywhere: wherever a fit ran, its scores are the same.
+        assert row["mean_test_mae"] == baseline["mean_test_mae"]
+        assert all(math.isfinite(s) and s < 0 for s in row["mean_test_mae"])
+    for row in rows[1:]:
+        # Rounded to 3 decimals in the report, hence the relative tolerance.
+        expected = baseline["wall_s"] / row["wall_s"]
+        assert row["speedup_vs_n_jobs_1"] == pytest.approx(expected, rel=0.01)
+    assert report["speedup_n_jobs_2"] == rows[2]["speedup_vs_n_jobs_1"]
+    assert positive(report["speedup_n_jobs_2_median_of_pairs"])
+    assert report["n_jobs_1_and_2_scores_identical"] is True
+    assert report["slowdown_when_workers_use_all_cores"] is None
+    dask = report["dask"]
+    assert positive(dask["cluster_startup_s"])
+    assert dask["search_wall_s"] == rows[3]["wall_s"]
+    assert dask["max_abs_score_difference_vs_loky"] == 0.0
+    assert report["machine"]["parent_OMP_NUM_THREADS"] == "1"
+    assert "GridSearchCV over LSTMForecaster: 4 fits, quick size" in stdout
+    assert f"Wrote {tmp_path / 'parallel_search.json'}" in stdout

@@ -188,15 +188,42 @@ def test_partial_fit_continues_and_keeps_scaler(rows):
         model.partial_fit(X, Y[:, :2])
 
 
-def test_early_stopping_holds_out_the_last_rows(rows):
+def test_early_stopping_validates_on_the_last_rows(rows, record_batches):
     X, Y = rows
-    model = LSTMForecaster(early_stopping=True, validation_fraction=0.2, **FAST)
-    train_rows, valid_rows = model._split_rows(10)
-    assert (train_rows, valid_rows) == (slice(0, 8), slice(8, None))
-    model.set_params(max_epochs=30, n_iter_no_change=2).fit(X, Y)
+    # No scaler: the network sees the values themselves, so pairs compare exactly.
+    model = LSTMForecaster(
+        early_stopping=True, validation_fraction=0.2, scaler=None, **FAST
+    ).set_params(max_epochs=30, n_iter_no_change=2)
+    with record_batches() as passes:
+        model.fit(X, Y)
     assert len(model.validation_scores_) == model.n_iter_ == len(model.loss_curve_)
     assert model.best_validation_score_ == max(model.validation_scores_)
     assert model.n_iter_ < 30
+
+    # The last ceil(0.2 * 68) = 14 rows validate, the first 54 train: each
+    # validation pass reads exactly the pairs of the last rows, in order, and
+    # no training epoch sees any of them.
+    sequences = np.column_stack((X, Y)).astype(np.float32)
+    windows = np.lib.stride_tricks.sliding_window_view(sequences, 11, axis=1)
+    valid_pairs, train_pairs = windows[54:].reshape(-1, 11), windows[:54].reshape(-1, 11)
+    validations = [batches for shuffled, batches in passes if not shuffled]
+    epochs = [batches for shuffled, batches in passes if shuffled]
+    assert len(validations) == len(epochs) == model.n_iter_
+    for batches in validations:
+        seen = np.concatenate([np.column_stack((w.numpy(), t.numpy())) for w, t in batches])
+        assert_array_equal(seen, valid_pairs)
+    for batches in epochs:
+        seen = np.concatenate([np.column_stack((w.numpy(), t.numpy())) for w, t in batches])
+        by_rows = lambda pairs: pairs[np.lexsort(pairs.T[::-1])]  # noqa: E731
+        assert_array_equal(by_rows(seen), by_rows(train_pairs))
+
+    # And the score is theirs: the restored (best) weights' one-step R² on the
+    # last rows' pairs is best_validation_score_.
+    with torch.no_grad():
+        pred = model.module_(torch.as_tensor(valid_pairs[:, :-1])).double().numpy()
+    targets = valid_pairs[:, -1].astype(np.float64)
+    r2 = 1 - np.mean((pred - targets) ** 2) / np.var(targets)
+    assert r2 == pytest.approx(model.best_validation_score_, abs=1e-5)
 
 
 def test_too_few_rows_for_validation_is_a_clear_error(rows):

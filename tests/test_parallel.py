@@ -14,6 +14,7 @@ import os
 import joblib
 import pytest
 import torch
+from joblib._parallel_backends import LokyBackend
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
@@ -35,10 +36,16 @@ def process_id(estimator, X, y):
     return os.getpid()
 
 
+def omp_num_threads(estimator, X, y):
+    """A "scorer" reporting ``OMP_NUM_THREADS`` where the fit ran; -1 when unset."""
+    return int(os.environ.get("OMP_NUM_THREADS", -1))
+
+
 SCORING = {
     "mae": "neg_mean_absolute_error",
     "threads": torch_threads,
     "pid": process_id,
+    "omp_num_threads": omp_num_threads,
 }
 
 
@@ -65,17 +72,34 @@ def sequential(rows):
     return search(n_jobs=1).fit(*rows)
 
 
-def test_n_jobs_2_workers_share_the_cores_and_agree_with_n_jobs_1(rows, sequential):
+@pytest.fixture
+def no_thread_limits(monkeypatch):
+    """Clear the thread-count variables of this process, as in a user's plain shell.
+
+    Workers inherit them: with ``OMP_NUM_THREADS=1`` set here (as developers run
+    the suite) every worker would use one thread whatever joblib or Dask do, and
+    the assertions on the workers' thread counts could not fail.
+    """
+    for var in LokyBackend.MAX_NUM_THREADS_VARS:
+        monkeypatch.delenv(var, raising=False)
+
+
+def test_n_jobs_2_workers_share_the_cores_and_agree_with_n_jobs_1(
+    rows, sequential, no_thread_limits
+):
     threads_before = torch.get_num_threads()
     parallel = search(n_jobs=2).fit(*rows)
     results = parallel.cv_results_
 
     pids = {int(pid) for key in ("split0_test_pid", "split1_test_pid") for pid in results[key]}
     assert os.getpid() not in pids  # the fits ran in worker processes
-    # Each worker's torch uses its share of the cores, not all of them.
-    share = max(1, (os.cpu_count() or 1) // 2)
+    # This process sets no limit, so joblib did: OMP_NUM_THREADS is the share
+    # of the cores in each worker, and each worker's torch uses that many
+    # threads (torch alone would size its pool from the machine's cores).
+    share = max(1, joblib.cpu_count() // 2)
+    assert {int(n) for n in results["mean_test_omp_num_threads"]} == {share}
     worker_threads = {int(t) for t in results["mean_test_threads"]}
-    assert worker_threads <= set(range(1, share + 1))
+    assert worker_threads == {share}
     assert torch.get_num_threads() == threads_before
 
     # Where a fit ran does not change it: seeds are parameters. With one
@@ -90,7 +114,7 @@ def test_n_jobs_2_workers_share_the_cores_and_agree_with_n_jobs_1(rows, sequenti
     assert parallel.best_params_ == sequential.best_params_
 
 
-def test_dask_backend_gives_the_default_backends_scores(rows, sequential):
+def test_dask_backend_gives_the_default_backends_scores(rows, sequential, no_thread_limits):
     pytest.importorskip("dask")
     distributed = pytest.importorskip("dask.distributed")
 
@@ -111,7 +135,10 @@ def test_dask_backend_gives_the_default_backends_scores(rows, sequential):
     results = on_dask.cv_results_
     pids = {int(pid) for key in ("split0_test_pid", "split1_test_pid") for pid in results[key]}
     assert pids <= worker_pids  # every fit ran on a Dask worker
-    assert set(results["mean_test_threads"]) == {1}  # the nanny's OMP_NUM_THREADS=1
+    # This process sets no limit: the nanny's OMP_NUM_THREADS=1 is what the
+    # workers' torch follows.
+    assert set(results["mean_test_omp_num_threads"]) == {1}
+    assert set(results["mean_test_threads"]) == {1}
     # Same seeds, same scores: one thread per fit on both sides here, but the
     # parent's thread count may differ from the workers', so last bits may too.
     assert_allclose(results["mean_test_mae"], sequential.cv_results_["mean_test_mae"], rtol=1e-6)

@@ -2,16 +2,17 @@
 
 A CUDA GPU is usually not available where the tests run. To test the CPU side
 of "fitted on a GPU, loaded on a CPU-only machine", ``tensors_on_fake_cuda``
-makes a fitted network's tensors report ``cuda:0`` and pickle with the
-``cuda:0`` location tag, which is exactly what the tensors of a network trained
-on a GPU do; ``cpu_only`` makes ``torch.cuda.is_available()`` false while
-loading. The control test shows that this reproduces the real failure
-(torch refuses to restore a ``cuda:0`` storage) when the estimator does not map
-its network to the CPU. With a GPU, ``test_real_gpu_fit_loads_on_a_cpu_only_process``
-runs the real check as well.
+makes a fitted network's tensors report ``cuda:0``, stay there when copied and
+pickle with the ``cuda:0`` location tag, which is exactly what the tensors of a
+network trained on a GPU do; ``cpu_only`` makes ``torch.cuda.is_available()``
+false while loading. The control tests show that this reproduces the real
+failure (torch refuses to restore a ``cuda:0`` storage) when the estimator does
+not move its network to the CPU, also when it only copies it. With a GPU,
+``test_real_gpu_fit_loads_on_a_cpu_only_process`` runs the real check as well.
 """
 
 import contextlib
+import copy
 import io
 import os
 import pickle
@@ -108,30 +109,53 @@ def test_clone_of_a_fitted_model_is_unfitted(fitted, rows):
 
 @contextlib.contextmanager
 def tensors_on_fake_cuda(module):
-    """Make ``module``'s tensors look, and pickle, as if they lived on ``cuda:0``.
+    """Make ``module``'s tensors look, copy and pickle as if they lived on ``cuda:0``.
 
-    Only the tensors sharing storage with the module's state report the fake
-    device, so a copy of the module (a new storage) reports the CPU again, as a
-    real ``module.cpu()`` copy would.
+    The tensors sharing storage with the module's state report ``cuda:0`` and
+    pickle with the ``cuda:0`` location tag. As on a real GPU, a copy stays
+    where it is: a ``clone`` (which ``copy.deepcopy`` uses) of a fake-GPU
+    tensor is on the fake GPU too, and only ``.cpu()`` or ``.to("cpu")`` gives
+    CPU tensors, as a new storage. So a pickle that merely copies the network
+    still carries ``cuda:0``, and only one that moves it to the CPU does not.
     """
-    pointers = {t.untyped_storage().data_ptr() for t in module.state_dict().values()}
+    on_gpu = {t.untyped_storage().data_ptr(): t for t in module.state_dict().values()}
     real_device = torch._C.TensorBase.device.__get__
     real_tag = torch.serialization.location_tag
+    real_clone, real_cpu, real_to = torch.Tensor.clone, torch.Tensor.cpu, torch.Tensor.to
+
+    def is_fake(tensor):
+        return real_device(tensor).type == "cpu" and tensor.untyped_storage().data_ptr() in on_gpu
 
     def device(tensor):
-        real = real_device(tensor)
-        if real.type == "cpu" and tensor.untyped_storage().data_ptr() in pointers:
-            return torch.device("cuda", 0)
-        return real
+        return torch.device("cuda", 0) if is_fake(tensor) else real_device(tensor)
 
     def location_tag(storage):
         if isinstance(storage, torch.TypedStorage):
             storage = storage.untyped()
-        return "cuda:0" if storage.data_ptr() in pointers else real_tag(storage)
+        return "cuda:0" if storage.data_ptr() in on_gpu else real_tag(storage)
+
+    def clone(tensor, *args, **kwargs):
+        duplicate = real_clone(tensor, *args, **kwargs)
+        if is_fake(tensor):
+            # Kept alive, so that its address is never reused by another tensor.
+            on_gpu[duplicate.untyped_storage().data_ptr()] = duplicate
+        return duplicate
+
+    def cpu(tensor, *args, **kwargs):
+        return real_clone(tensor) if is_fake(tensor) else real_cpu(tensor, *args, **kwargs)
+
+    def to(tensor, *args, **kwargs):
+        target = torch._C._nn._parse_to(*args, **kwargs)[0]
+        if is_fake(tensor) and target is not None and target.type == "cpu":
+            return real_to(real_clone(tensor), *args, **kwargs)
+        return real_to(tensor, *args, **kwargs)
 
     with (
         mock.patch.object(torch.Tensor, "device", property(device)),
         mock.patch.object(torch.serialization, "location_tag", location_tag),
+        mock.patch.object(torch.Tensor, "clone", clone),
+        mock.patch.object(torch.Tensor, "cpu", cpu),
+        mock.patch.object(torch.Tensor, "to", to),
     ):
         yield
 
@@ -173,6 +197,22 @@ def test_control_without_mapping_the_simulated_gpu_pickle_fails_on_cpu(fitted):
         pickle.loads(blob)
 
 
+def test_control_the_simulated_gpu_copies_like_a_real_one(fitted):
+    # A copy of a network on a GPU is on the GPU; only .cpu() moves it. A
+    # simulation in which copying alone "moved" the network would let a
+    # __getstate__ without its .cpu() step pass the tests above.
+    model, _ = fitted
+    with tensors_on_fake_cuda(model.module_):
+        assert {p.device.type for p in copy.deepcopy(model.module_).parameters()} == {"cuda"}
+        assert {p.device.type for p in copy.deepcopy(model.module_).cpu().parameters()} == {"cpu"}
+        assert {p.device.type for p in copy.deepcopy(model.module_).to("cpu").parameters()} == {
+            "cpu"
+        }
+        blob = pickle.dumps(copy.deepcopy(model.module_))
+    with cpu_only(), pytest.raises(RuntimeError, match="CUDA device"):
+        pickle.loads(blob)
+
+
 def _joblib_dumps(obj):
     buffer = io.BytesIO()
     joblib.dump(obj, buffer)
@@ -183,7 +223,7 @@ def _joblib_loads(blob):
     return joblib.load(io.BytesIO(blob))
 
 
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+@pytest.mark.gpu
 def test_real_gpu_fit_loads_on_a_cpu_only_process(rows, tmp_path):
     X, Y = (frame.to_numpy() for frame in rows)
     model = LSTMForecaster(window=12, device="cuda", **FAST).fit(X, Y)

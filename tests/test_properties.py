@@ -51,11 +51,15 @@ def test_make_windows_agrees_with_plain_slicing(series, window, horizon, step, a
 
 
 # The errors fit documents for data it cannot learn from (see its docstring
-# and the API contract); anything else is a bug.
+# and the API contract); anything else is a bug. A diverging loss ("became nan
+# at epoch ...") is not among them: with a scaler the network sees values in
+# [-1, 1], and without one Adam's steps are still bounded by the learning
+# rate, so two epochs at the default learning rate stay finite for any data
+# drawn here (1500 examples found no divergence). A divergence on these inputs
+# is a bug; test_forecaster.py provokes the error itself (SGD at lr=1e12).
 DOCUMENTED_FIT_ERRORS = (
     r"window=\d+ is longer than the rows of X",
     r"early_stopping needs at least one training row",
-    r"became (nan|inf) at epoch",
     r"The scaler produced NaN or infinite values",
     # horizon must match targets of several steps; a 1-D y goes with any.
     r"horizon=\d+, but y holds targets of \d+ steps",

@@ -161,15 +161,35 @@ def test_unfitted_model_round_trips(tmp_path):
 
 def test_a_failed_save_keeps_the_existing_file(model, saved, monkeypatch):
     before = saved.read_bytes()
+    real_writestr = zipfile.ZipFile.writestr
+    written, mid_write = [], {}
 
-    def broken(obj, file):
-        raise OSError("disk full")
+    def disk_full_after_the_first_member(archive, name, data, *args, **kwargs):
+        # The first member goes to disk; the disk is full at the second.
+        if written:
+            archive.fp.flush()
+            others = [p for p in saved.parent.iterdir() if p.name != saved.name]
+            mid_write["new files"] = {p.name: p.stat().st_size for p in others}
+            mid_write["old file intact"] = saved.read_bytes() == before
+            raise OSError(28, "No space left on device")
+        real_writestr(archive, name, data, *args, **kwargs)
+        written.append(name)
 
-    monkeypatch.setattr(torch, "save", broken)
-    with pytest.raises(OSError, match="disk full"):
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", disk_full_after_the_first_member)
+    with pytest.raises(OSError, match="No space left on device"):
         model.save(saved)
+    monkeypatch.undo()
+    # The failure came mid-write: a partial file beside the old one already
+    # held the first member, and the old file was untouched.
+    assert written == ["sklstm.json"]
+    assert len(mid_write["new files"]) == 1, mid_write
+    ((name, size),) = mid_write["new files"].items()
+    assert name.startswith(f"{saved.name}.") and name.endswith(".partial") and size > 0
+    assert mid_write["old file intact"]
+    # Afterwards the old model is intact and loads, and nothing else is left.
     assert saved.read_bytes() == before
     assert [p.name for p in saved.parent.iterdir()] == [saved.name]
+    assert_array_equal(load(saved).predict(np.zeros((2, 10))), model.predict(np.zeros((2, 10))))
 
 
 def test_the_file_gets_the_usual_permissions(model, saved):
@@ -377,7 +397,7 @@ def test_tensors_saved_on_a_gpu_load_on_the_cpu(model, tmp_path, monkeypatch, ro
     _assert_same_model(load(tmp_path / "m.sklstm"), model, rows[0])
 
 
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+@pytest.mark.gpu
 def test_a_model_fitted_on_a_gpu_is_saved_from_the_cpu(rows, tmp_path):
     X, Y = rows
     model = LSTMForecaster(device="cuda", **FAST).fit(X, Y)

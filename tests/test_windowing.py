@@ -1,9 +1,17 @@
+"""``make_windows``, and the built-in windowing that fit applies inside each row."""
+
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
+import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 from numpy.testing import assert_array_equal
 
-from sklstm import make_windows
+from sklstm import LSTMForecaster, make_windows
 
 
 def test_rows_and_targets_follow_the_series():
@@ -78,3 +86,106 @@ def test_input_is_not_modified():
     before = series.copy()
     make_windows(series, window=5, horizon=3)
     assert_array_equal(series, before)
+
+
+# --- Built-in windowing: every (window -> next value) pair inside each row ------
+
+
+def brute_force_pairs(sequences, window):
+    """The pairs, taken row by row with plain slicing: one ``[*window, next]`` each."""
+    return np.array(
+        [
+            row[start : start + window + 1]
+            for row in sequences
+            for start in range(len(row) - window)
+        ],
+        dtype=np.float32,
+    ).reshape(-1, window + 1)
+
+
+def as_rows(batches):
+    """Batches of ``(windows, targets)`` as one array of ``[*window, target]`` rows."""
+    if not batches:
+        return np.empty((0, 0), dtype=np.float32)
+    return np.concatenate([np.column_stack((X.numpy(), y.numpy())) for X, y in batches])
+
+
+def sorted_rows(array):
+    return array[np.lexsort(array.T[::-1])] if len(array) else array
+
+
+def unique_values(shape):
+    # Distinct values, so that a pair taken one step off never equals the right one.
+    return arrays(np.float32, shape, elements=st.floats(-1e3, 1e3, width=32), unique=True).filter(
+        lambda a: np.isfinite(a).all()
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_window_pairs_gather_every_pair_of_every_row_in_index_order(data):
+    from sklstm._training import WindowPairs
+
+    n_rows = data.draw(st.integers(1, 6), label="rows")
+    n_steps = data.draw(st.integers(2, 20), label="steps per row")
+    window = data.draw(st.integers(1, n_steps - 1), label="window")
+    values = data.draw(unique_values((n_rows, n_steps)), label="values")
+    expected = brute_force_pairs(values, window)
+
+    pairs = WindowPairs(torch.as_tensor(values), window)
+    assert len(pairs) == len(expected) == n_rows * (n_steps - window)
+    X, y = pairs.gather(torch.arange(len(pairs)))
+    assert_array_equal(X.numpy(), expected[:, :-1])
+    assert_array_equal(y.numpy(), expected[:, -1])
+    # Any batch of indices, in any order, gathers the same pairs.
+    index = data.draw(st.lists(st.integers(0, len(pairs) - 1), min_size=1), label="index")
+    X, y = pairs.gather(torch.as_tensor(index))
+    assert_array_equal(X.numpy(), expected[index, :-1])
+    assert_array_equal(y.numpy(), expected[index, -1])
+    X, y = pairs[index[0]]
+    assert_array_equal(X.numpy(), expected[index[:1], :-1])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_fit_trains_on_exactly_the_pairs_of_each_row_and_its_targets(data, record_batches):
+    n_rows = data.draw(st.integers(1, 5), label="rows")
+    n_steps = data.draw(st.integers(1, 8), label="steps per row")
+    n_targets = data.draw(st.integers(1, 3), label="targets per row")
+    window = data.draw(st.none() | st.integers(1, n_steps), label="window")
+    early_stopping = n_rows > 1 and data.draw(st.booleans(), label="early_stopping")
+    values = data.draw(unique_values((n_rows, n_steps + n_targets)), label="values")
+    X, Y = values[:, :n_steps].astype(np.float64), values[:, n_steps:].astype(np.float64)
+    y = Y[:, 0] if n_targets == 1 else Y
+    batch_size = data.draw(st.integers(1, 8), label="batch_size")
+    # No scaler: the network sees the values themselves, so pairs compare exactly.
+    model = LSTMForecaster(
+        window=window,
+        scaler=None,
+        hidden_size=2,
+        max_epochs=2,
+        n_iter_no_change=5,
+        batch_size=batch_size,
+        early_stopping=early_stopping,
+        validation_fraction=0.4,
+        random_state=0,
+    )
+    with record_batches() as passes:
+        model.fit(X, y)
+
+    window = window or n_steps
+    n_valid = math.ceil(0.4 * n_rows) if early_stopping else 0
+    train_rows, valid_rows = values[: n_rows - n_valid], values[n_rows - n_valid :]
+    epochs = [batches for shuffled, batches in passes if shuffled]
+    validations = [batches for shuffled, batches in passes if not shuffled]
+    assert len(epochs) == model.n_iter_ == 2
+    for batches in epochs:
+        # Each epoch visits every pair of the training rows once, in batches.
+        assert all(len(targets) <= batch_size for _, targets in batches)
+        assert_array_equal(
+            sorted_rows(as_rows(batches)), sorted_rows(brute_force_pairs(train_rows, window))
+        )
+    assert len(validations) == (2 if early_stopping else 0)
+    for batches in validations:
+        # Validation reads the held-out rows' pairs in order.
+        assert_array_equal(as_rows(batches), brute_force_pairs(valid_rows, window))
