@@ -256,14 +256,17 @@ def _float_columns(frame, what, hint):
 
 def _first_difference(a, b):
     n = min(len(a), len(b))
-    unequal = np.flatnonzero(np.asarray(a[:n] != b[:n], dtype=bool))
+    try:
+        unequal = np.flatnonzero(np.asarray(a[:n] != b[:n], dtype=bool))
+    except TypeError:  # time stamps that cannot be compared, e.g. with and without zone
+        unequal = [0]
     i = unequal[0] if len(unequal) else n
     first = a[i] if i < len(a) else "no row"
     second = b[i] if i < len(b) else "no row"
     return f"at position {i}: {first} vs {second}"
 
 
-def _as_covariates(covariates, n_rows, index):
+def _as_covariates(covariates, n_rows, index, what="series"):
     """Covariate values (n_rows, n_covariates) as float64, their names and index."""
     cov_index = None
     if isinstance(covariates, pd.Series):
@@ -313,15 +316,15 @@ def _as_covariates(covariates, n_rows, index):
         raise ValueError("covariates has no column; pass covariates=None for none.")
     if len(values) != n_rows:
         raise ValueError(
-            f"covariates has {len(values)} rows but the series has {n_rows} time steps: "
+            f"covariates has {len(values)} rows but the {what} has {n_rows} time steps: "
             "they must be aligned row for row, the covariates of each time step on the "
-            "row of that step. Pass the covariates of the series' time steps only."
+            f"row of that step. Pass the covariates of the time steps of the {what} only."
         )
     if index is not None and cov_index is not None and not cov_index.equals(index):
         raise ValueError(
-            "The covariates' index differs from the series' index "
+            f"The covariates' index differs from the index of the {what} "
             f"({_first_difference(cov_index, index)}): they must be aligned row for row. "
-            "Align them first, e.g. covariates.loc[series.index]."
+            f"Align them first, e.g. covariates.loc[{what}.index]."
         )
     return values, names, cov_index
 
@@ -376,9 +379,11 @@ def _panel_windows(panel, window, horizon, covariates, step):
         "frame, e.g. df.pivot(index='time', columns='series', values='value').",
     )
     n_times, n_series = values.shape
+    if not n_series:
+        raise ValueError("The panel has no column; pass one column per series.")
     n_cov, names = 0, []
     if covariates is not None:
-        cov, names, _ = _as_covariates(covariates, n_times, index)
+        cov, names, _ = _as_covariates(covariates, n_times, index, what="panel")
         n_cov = len(names)
     length = window + horizon
     starts = np.arange(0, max(n_times - length + 1, 0), step)

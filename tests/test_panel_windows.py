@@ -133,6 +133,22 @@ def test_interior_gaps_leave_out_the_windows_that_touch_them():
     assert y.tolist() == [3.0, 7.0]
 
 
+@settings(max_examples=40, deadline=None)
+@given(panel=panels(), window=st.integers(1, 4), n_splits=st.integers(2, 5), gap=st.integers(0, 2))
+def test_time_series_split_folds_are_in_time_order_across_series(panel, window, n_splits, gap):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            X, _ = make_windows(panel, window)
+        except ValueError:
+            return
+    if len(X) <= (n_splits + 1) * max(gap, 1):  # too few rows for these folds
+        return
+    times = X.index.get_level_values("month")
+    for train, test in TimeSeriesSplit(n_splits=n_splits, gap=gap).split(X):
+        assert times[train].max() <= times[test].min()
+
+
 def test_time_series_split_never_trains_on_a_later_origin():
     rng = np.random.default_rng(0)
     values = rng.normal(size=(40, 6))
@@ -159,6 +175,8 @@ def test_a_panel_without_any_window_is_an_error():
     with pytest.raises(ValueError, match="window \\+ horizon = 3 values in a row without NaN"):
         make_windows(panel, window=2)
     with pytest.raises(ValueError, match="No series"):
+        make_windows(pd.DataFrame({"a": []}), window=1)
+    with pytest.raises(ValueError, match="no column"):
         make_windows(pd.DataFrame(), window=1)
 
 
@@ -334,7 +352,7 @@ def test_inputs_are_not_modified():
         (
             pd.DataFrame({"temp": np.ones(10)}, index=range(1, 11)),
             ValueError,
-            "index differs from the series' index \\(at position 0: 1 vs 0\\).*loc",
+            "index differs from the index of the series \\(at position 0: 1 vs 0\\).*loc",
         ),
         (pd.DataFrame({"a": ["x"] * 10}), TypeError, "must hold numbers.*'a' \\(str\\)"),
         (np.array([["x"]] * 10), TypeError, "must hold numbers"),
@@ -355,7 +373,9 @@ def test_bad_covariates_are_clear_errors(covariates, error, match):
 def test_covariates_must_share_the_panels_index():
     panel = pd.DataFrame({"a": np.arange(5.0)}, index=pd.RangeIndex(5, name="t"))
     covariates = pd.DataFrame({"c": np.ones(5)}, index=range(10, 15))
-    with pytest.raises(ValueError, match=r"index differs.*10 vs 0"):
+    with pytest.raises(
+        ValueError, match=r"index of the panel.*10 vs 0.*covariates.loc\[panel.index\]"
+    ):
         make_windows(panel, window=2, covariates=covariates)
 
 
