@@ -31,9 +31,11 @@ from ._memory import check_network_size
 from ._module import build_module
 from ._persistence import save_model
 from ._scaling import (
+    RowMinMax,
     make_covariate_scaler,
     make_scaler,
     scaled_covariates,
+    scaled_future,
     scaled_sequences,
 )
 from ._training import _OPTIMIZERS, WindowPairs, train
@@ -492,7 +494,16 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         calibration = None
         if self.intervals and not continuing:
             calibration = self._calibrate(
-                sequences, covariates, layout.n_lags, window, horizon_, config, rng, device
+                np.concatenate((target, Y), axis=1),
+                layout.n_lags,
+                scaler,
+                sequences,
+                covariates,
+                window,
+                horizon_,
+                config=config,
+                rng=rng,
+                device=device,
             )
         elif continuing:
             calibration = self._calibration
@@ -546,13 +557,15 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             **kwargs,
         )
 
-    def _calibrate(self, sequences, covariates, n_lags, window, steps, config, rng, device):
+    def _calibrate(self, values, n_lags, scaler, sequences, covariates, window, steps, **fit):
         """Errors of held-out recursive forecasts, step by step: a ``StepCalibration``.
 
         A second ensemble, like the first but trained without the most recent
         ``calibration_fraction`` of the rows, forecasts ``steps`` values from
-        each of those held-out origins; what actually followed them comes
-        from the rows themselves (:func:`continuations`).
+        each of those held-out origins. What actually followed them comes
+        from the rows themselves (:func:`continuations` of ``values``: each
+        row's ``n_lags`` history values and its targets, in data units;
+        ``sequences`` holds the same in the network's units).
         """
         n_rows = len(sequences)
         n_held = min(max(math.ceil(self.calibration_fraction * n_rows), 2 * steps), n_rows // 2)
@@ -563,16 +576,17 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
                 "intervals=False."
             )
         held = slice(n_rows - n_held, None)
-        seeds = rng.randint(np.iinfo(np.int32).max, size=int(self.n_estimators))
-        module = build_module(seeds, **config)
+        seeds = fit["rng"].randint(np.iinfo(np.int32).max, size=int(self.n_estimators))
+        module = build_module(seeds, **fit["config"])
         rows = slice(0, n_rows - n_held)
-        self._train(module, sequences, covariates, rows, window, seeds, device)
-        future = continuations(sequences[held], n_lags, steps)
+        self._train(module, sequences, covariates, rows, window, seeds, fit["device"])
+        future = continuations(values, n_lags, steps)[held]
+        future = scaled_future(scaler, values[held, :n_lags], future)
         origins = sequences[held, n_lags - window : n_lags]
         known = None
         if covariates is not None:
             known = covariates[held, n_lags - window : n_lags + steps]
-        forecasts, units = forecast_scaled(module.eval(), origins, steps, known, device)
+        forecasts, units = forecast_scaled(module.eval(), origins, steps, known, fit["device"])
         errors = heldout_errors(future, forecasts, units)
         missing = [k + 1 for k, e in enumerate(errors) if not len(e)]
         if missing:
@@ -703,19 +717,25 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         device = next(self.module_.parameters()).device
         for start in range(0, len(windows), _PREDICT_CHUNK):
             chunk = slice(start, start + _PREDICT_CHUNK)
-            scaled = self._scale_windows(windows[chunk])
+            scaled, statistics = self._scale_windows(windows[chunk])
             known = None if covariates is None else covariates[chunk]
             values, units = forecast_scaled(self.module_, scaled, steps, known, device)
             if offsets is not None:
                 values = values[:, :, None] + units[:, None, None] * offsets[None]
-            out[chunk] = self._unscale(values)
+            out[chunk] = self._unscale(values, statistics)
         if quantiles is not None:
             # An inverse transform that reverses the order would swap them.
             out.sort(axis=-1)
         return out
 
     def _scale_windows(self, windows):
-        scaled = self.scaler_.transform(windows.reshape(-1, 1)).reshape(windows.shape)
+        """Windows in the network's units, and the per-row statistics of ``scaler="row"``."""
+        statistics = None
+        if isinstance(self.scaler_, RowMinMax):
+            statistics = self.scaler_.statistics(windows)
+            scaled = self.scaler_.transform(windows, statistics)
+        else:
+            scaled = self.scaler_.transform(windows.reshape(-1, 1)).reshape(windows.shape)
         with np.errstate(over="ignore"):
             scaled = np.asarray(scaled, dtype=np.float32)
         if not np.isfinite(scaled).all():
@@ -727,16 +747,21 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
                 "fitted on. Check them for wrong units or corrupt values, or refit "
                 "the model on data of this magnitude."
             )
-        return scaled
+        return scaled, statistics
 
-    def _unscale(self, values):
+    def _unscale(self, values, statistics=None):
+        """``values`` (rows first) in data units."""
         with np.errstate(all="ignore"):
-            unscaled = np.asarray(
-                self.scaler_.inverse_transform(values.reshape(-1, 1)), dtype=np.float64
-            )
+            if statistics is not None:
+                shape = (len(values),) + (1,) * (values.ndim - 1)
+                centre, scale = (part.reshape(shape) for part in statistics)
+                unscaled = self.scaler_.inverse_transform(values, (centre, scale))
+            else:
+                flat = self.scaler_.inverse_transform(values.reshape(-1, 1))
+                unscaled = np.asarray(flat, dtype=np.float64).reshape(values.shape)
         if not np.isfinite(unscaled).all():
             raise self._non_finite_prediction_error(unscaled)
-        return unscaled.reshape(values.shape)
+        return unscaled
 
     @staticmethod
     def _non_finite_prediction_error(unscaled):

@@ -17,7 +17,7 @@ from ._scaling import scaled_covariates
 
 
 def forecast_scaled(module, windows, steps, covariates=None, device="cpu"):
-    """Recursive mean forecasts of the ensemble in scaled units, and each origin's unit.
+    """Recursive forecasts of the ensemble in scaled units, and each origin's unit.
 
     ``windows`` (float32, ``(n, window)``) and ``covariates`` (float32,
     ``(n, window + steps, n_covariates)``) are in the network's units.
@@ -30,7 +30,7 @@ def forecast_scaled(module, windows, steps, covariates=None, device="cpu"):
     forecasts = predict_recursive(module, x, steps, known)
     with torch.no_grad():
         units = module.members[0].scale(x).squeeze(-1)
-    return forecasts.double().cpu().numpy(), units.double().cpu().numpy()
+    return forecasts.cpu().numpy(), units.double().cpu().numpy()
 
 
 def check_covariate_steps(layout, n_outputs, horizon):

@@ -134,10 +134,11 @@ class StepCalibration:
 
 def check_levels(values, name):
     """``values`` as a 1-D float array of levels strictly inside (0, 1)."""
-    try:
-        array = np.atleast_1d(np.asarray(values, dtype=np.float64))
-    except (TypeError, ValueError):
-        array = None
+    array = None
+    if not isinstance(values, (str, bytes, bool, np.bool_)):
+        raw = np.atleast_1d(np.asarray(values))
+        if raw.dtype.kind in "iuf":
+            array = raw.astype(np.float64)
     if array is None or array.ndim != 1 or not len(array):
         raise ValueError(f"{name} must be a number or a 1-D list of numbers; got {values!r}.")
     if not np.all((array > 0) & (array < 1)):

@@ -62,7 +62,7 @@ def check_network_size(config, window, batch_size, device, n_members=1):
     raise ValueError(
         f"hidden_size={config['hidden_size']} with num_layers={config['num_layers']} "
         f"makes a network of {parameter_count(**config):.3g} weights; training "
-        f"{'it' if n_members == 1 else f'{n_members} of them (n_estimators)'} "
+        f"{'it' if n_members == 1 else f'the {n_members} of the ensemble (n_estimators)'} "
         f"needs about {format_bytes(needed)} of memory, {where}. Use a smaller "
         "hidden_size or num_layers: a few dozen to a few hundred units suit most series."
     )

@@ -12,7 +12,8 @@ _CELLS = {"lstm": nn.LSTM, "gru": nn.GRU}
 _GATES = {"lstm": 4, "gru": 3}
 
 # The smallest per-window scale, relative to the window's magnitude: keeps a
-# flat window (a constant stretch of the series) from dividing by zero.
+# flat window (a constant stretch of the series) from dividing by zero. The
+# same share as the per-row scaling of sklstm._scaling.RowMinMax.
 _MIN_RELATIVE_SCALE = 1e-3
 
 
@@ -190,14 +191,14 @@ def predict_recursive(
     windows: torch.Tensor,
     steps: int,
     covariates: torch.Tensor | None = None,
-    *,
-    members: bool = False,
 ) -> torch.Tensor:
     """Predict ``steps`` values after each window, feeding predictions back.
 
-    Each member of the ensemble forecasts recursively from its own
-    predictions, and the forecast is the mean of the members' forecasts; all
-    windows advance together, one batched forward pass per member and step.
+    At every step each member of the ensemble predicts the next value from
+    the current window, the prediction is the members' mean, and that mean is
+    appended to the window for the next step: the ensemble is one recursive
+    model. All windows advance together, one batched forward pass per member
+    and step.
 
     Parameters
     ----------
@@ -207,9 +208,10 @@ def predict_recursive(
     covariates : tensor of shape (batch, window + steps, n_covariates), optional
         The covariates of the window's steps followed by those of the
         ``steps`` predicted steps.
-    members : bool, default=False
-        Return every member's forecast, ``(n_members, batch, steps)``,
-        instead of their mean ``(batch, steps)``.
+
+    Returns
+    -------
+    forecasts : float64 tensor of shape (batch, steps)
     """
     n_rows, width = windows.shape
     padding = -n_rows % _ROW_BLOCK
@@ -220,17 +222,15 @@ def predict_recursive(
     was_training = module.training
     module.eval()
     try:
-        forecasts = []
-        for member in module.members:
-            current = windows
-            out = windows.new_empty((windows.shape[0], steps))
-            for step in range(steps):
-                known = None if covariates is None else covariates[:, step : step + width + 1]
-                out[:, step] = member(current, known)
-                current = torch.cat((current[:, 1:], out[:, step : step + 1]), dim=1)
-            forecasts.append(out[:n_rows])
-        stacked = torch.stack(forecasts)
-        return stacked if members else stacked.mean(dim=0)
+        out = windows.new_empty((windows.shape[0], steps), dtype=torch.float64)
+        current = windows
+        for step in range(steps):
+            known = None if covariates is None else covariates[:, step : step + width + 1]
+            # The mean in float64: the same numbers whatever the batch holds.
+            predictions = [member(current, known).double() for member in module.members]
+            out[:, step] = torch.stack(predictions).mean(dim=0)
+            current = torch.cat((current[:, 1:], out[:, step : step + 1].to(windows.dtype)), dim=1)
+        return out[:n_rows]
     finally:
         module.train(was_training)
 

@@ -43,7 +43,7 @@ from sklearn.preprocessing import (
 
 from ._intervals import StepCalibration
 from ._module import build_module, parameter_count
-from ._scaling import UnitMagnitude
+from ._scaling import RowMinMax, UnitMagnitude
 
 FORMAT = "sklstm-model"
 # Bump when a file written by this code cannot be read correctly by older
@@ -69,6 +69,7 @@ _JSON_ESTIMATORS = {
         RobustScaler,
         FunctionTransformer,
         UnitMagnitude,
+        RowMinMax,
         Pipeline,
     )
 }

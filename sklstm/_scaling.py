@@ -73,6 +73,50 @@ class UnitMagnitude(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             return np.asarray(X, dtype=np.float64) * self.scale_
 
 
+class RowMinMax(BaseEstimator):
+    """Scale each row by its own history: a MinMax to (-1, 1) per row.
+
+    ``scaler="row"``: every forecast origin is scaled by the range of the
+    history it carries, so that series of any magnitude share one network.
+    Nothing is learned from the training data as a whole; the statistics of
+    a row are computed from that row when it is scaled, in training and in
+    prediction alike. A flat history is scaled by a thousandth of its
+    magnitude (by 1 when it is all zeros), as the network's own per-window
+    scaling does.
+    """
+
+    def fit(self, X=None, y=None):
+        return self
+
+    @staticmethod
+    def statistics(history):
+        """``(centre, half_range)`` of each row of ``history``, float64 ``(n_rows, 1)`` each."""
+        history = np.asarray(history, dtype=np.float64)
+        high = history.max(axis=1, keepdims=True)
+        low = history.min(axis=1, keepdims=True)
+        centre = high / 2 + low / 2  # halves first: no overflow near the float64 limit
+        half = high / 2 - low / 2
+        floor = _MIN_ROW_RANGE * np.maximum(np.abs(high), np.abs(low))
+        scale = np.maximum(half, floor)
+        return centre, np.where(scale > 0, scale, 1.0)
+
+    @staticmethod
+    def transform(values, statistics):
+        centre, scale = statistics
+        return (np.asarray(values, dtype=np.float64) - centre) / scale
+
+    @staticmethod
+    def inverse_transform(values, statistics):
+        centre, scale = statistics
+        with np.errstate(over="ignore"):
+            return np.asarray(values, dtype=np.float64) * scale + centre
+
+
+# A row whose range is below this share of its magnitude is flat (see
+# RowMinMax); the network's per-window scaling uses the same share.
+_MIN_ROW_RANGE = 1e-3
+
+
 def make_scaler(scaler):
     """Return a fresh transformer for ``scaler`` (a name, None or an estimator).
 
@@ -84,6 +128,8 @@ def make_scaler(scaler):
     """
     if scaler is None:
         return FunctionTransformer(validate=False)
+    if scaler == "row":
+        return RowMinMax()
     scaler = BUILTIN_SCALERS[scaler]() if isinstance(scaler, str) else clone(scaler)
     if type(scaler) in _SCALE_FREE:
         return Pipeline([("magnitude", UnitMagnitude()), ("scaler", scaler)])
@@ -179,8 +225,23 @@ def scaled_sequences(scaler, X, Y, fit_scaler):
     """Rows followed by their targets, scaled, as float32 ``(n_rows, n_x + n_y)``.
 
     With ``fit_scaler`` the scaler is first fitted on every value of ``X`` and
-    ``Y`` as one column (and checked, :func:`fit_value_scaler`).
+    ``Y`` as one column (and checked, :func:`fit_value_scaler`). A
+    :class:`RowMinMax` scales each row and its targets by the row's history.
     """
+    if isinstance(scaler, RowMinMax):
+        statistics = scaler.statistics(X)
+        scaled = np.concatenate(
+            (scaler.transform(X, statistics), scaler.transform(Y, statistics)), axis=1
+        )
+        with np.errstate(over="ignore"):
+            scaled = scaled.astype(np.float32)
+        if not np.isfinite(scaled).all():
+            raise ValueError(
+                "Some targets lie so far outside the range of their row's history that "
+                "they overflow float32 once scaled by it. Check them for wrong units or "
+                "corrupt values."
+            )
+        return scaled
     if fit_scaler:
         # The scaler sees every training value as one column; that float64
         # copy is freed before the float32 result is built.
@@ -235,3 +296,19 @@ def scaled_covariates(scaler, lags, steps, fit_scaler):
             "(they overflow float32 once scaled). Check them for wrong units."
         )
     return scaled
+
+
+def scaled_future(scaler, history, future):
+    """``future`` values (NaN where unknown) in the network's units of each row.
+
+    ``history`` holds each row's history in data units: a :class:`RowMinMax`
+    scales a row's future by its history, like its targets in training.
+    """
+    known = np.isfinite(future)
+    out = np.full(future.shape, np.nan)
+    if isinstance(scaler, RowMinMax):
+        statistics = scaler.statistics(history)
+        out[known] = scaler.transform(future, statistics)[known]
+    elif known.any():
+        out[known] = np.asarray(scaler.transform(future[known].reshape(-1, 1))).ravel()
+    return out

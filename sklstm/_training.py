@@ -242,7 +242,7 @@ class _StopWhenStalled(Callback):
         self.tol = tol
 
     def on_train_begin(self, net, **kwargs):
-        n = len(net.module_)
+        n = len(net.module_.members)
         self.misses_ = [0] * n
         self.best_loss_ = [math.inf] * n
         self.best_epoch_ = [0] * n

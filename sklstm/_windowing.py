@@ -32,9 +32,11 @@ def _as_series_values(series, name="series"):
         )
     if values.ndim != 1:
         raise ValueError(
-            f"{name} must be one-dimensional (a list, 1-D array or pandas.Series); "
-            f"got an array of shape {values.shape}. For a DataFrame, select one "
-            "column, e.g. df['value']."
+            f"{name} must be one-dimensional (a list, 1-D array or pandas.Series), or "
+            f"a pandas.DataFrame with one column per series; got an array of shape "
+            f"{values.shape}. For one series of a table, select its column, e.g. "
+            "df['value']; for many series in an array, one per column, pass "
+            "pandas.DataFrame(array)."
         )
     if values.dtype.kind in "mM":
         raise TypeError(

@@ -69,21 +69,22 @@ def _record_batches():
 
     Yields a list that fills with one ``(shuffled, batches)`` entry per pass
     over a dataset: ``shuffled`` is true for training epochs and false for
-    validation passes; ``batches`` holds the ``(windows, targets)`` tensors.
+    validation passes; ``batches`` holds the ``(windows, targets)`` tensors
+    of the first network of the ensemble (each network draws its own).
     """
-    from sklstm._training import BatchIterator
+    from sklstm._training import MemberBatches
 
     passes = []
-    real_iter = BatchIterator.__iter__
+    real_iter = MemberBatches.__iter__
 
     def iter_and_record(self):
         batches = []
-        passes.append((self.shuffle, batches))
-        for X, y in real_iter(self):
-            batches.append((X.detach().clone(), y.detach().clone()))
-            yield X, y
+        passes.append((self.generators is not None, batches))
+        for X, y, known in real_iter(self):
+            batches.append((X[0].detach().clone(), y[0].detach().clone()))
+            yield X, y, known
 
-    with mock.patch.object(BatchIterator, "__iter__", iter_and_record):
+    with mock.patch.object(MemberBatches, "__iter__", iter_and_record):
         yield passes
 
 

@@ -263,7 +263,8 @@ FIT_CASES = [
         ValueError,
         "The 'scaler' parameter",
         # The set's order varies with the hash seed.
-        r"among \{'(minmax|standard)', '(minmax|standard)'\}, an object implementing",
+        r"among \{'(minmax|standard|row)', '(minmax|standard|row)', '(minmax|standard|row)'\}, "
+        "an object implementing",
     ),
 ]
 
@@ -368,12 +369,12 @@ FORECAST_CASES = [
         "pass a longer history",
     ),
     (
-        "a table as history",
-        lambda s: s.to_frame().assign(other=1.0),
+        "a 2-D array as history",
+        lambda s: np.column_stack((s, s)),
         {},
         ValueError,
         "history must be one-dimensional",
-        r"select one column, e\.g\. df\['value'\]",
+        r"select its column, e\.g\. df\['value'\]; for many series .* pandas\.DataFrame",
     ),
     (
         "text history",

@@ -40,9 +40,12 @@ def parse_report(out):
     if end < len(lines):
         names = METRIC.findall(lines[end + 1])
         for line in lines[end + 2 :]:
-            label = next((x for x in ("sklstm", "seasonal naive") if line.startswith(x)), None)
-            if label is None:
+            # A metrics row: its label, then numbers (a note below the table,
+            # such as "seasonal naive is left out: ...", ends the table).
+            found = re.match(r"(sklstm|seasonal naive)\s+[-\d.]", line)
+            if found is None:
                 break
+            label = found.group(1)
             values = [float(v) for v in line[len(label) :].split()]
             assert len(values) == len(names), line
             metrics[label] = dict(zip(names, values, strict=True))

@@ -56,7 +56,7 @@ def test_builtin_windowing_uses_every_pair_of_each_row_and_its_targets():
     sequences = torch.arange(10.0).reshape(1, 10)
     pairs = WindowPairs(sequences, window=3)
     assert len(pairs) == 7
-    X, y = pairs.gather(torch.arange(7))
+    X, y, _ = pairs.gather(torch.arange(7))
     assert_array_equal(X[:, 0], np.arange(7))
     assert_array_equal(y, np.arange(3, 10))
 
@@ -193,7 +193,7 @@ def test_early_stopping_validates_on_the_last_rows(rows, record_batches):
     # No scaler: the network sees the values themselves, so pairs compare exactly.
     model = LSTMForecaster(
         early_stopping=True, validation_fraction=0.2, scaler=None, **FAST
-    ).set_params(max_epochs=30, n_iter_no_change=2)
+    ).set_params(max_epochs=30, n_iter_no_change=2, n_estimators=1)
     with record_batches() as passes:
         model.fit(X, Y)
     assert len(model.validation_scores_) == model.n_iter_ == len(model.loss_curve_)
@@ -220,7 +220,7 @@ def test_early_stopping_validates_on_the_last_rows(rows, record_batches):
     # And the score is theirs: the restored (best) weights' one-step R² on the
     # last rows' pairs is best_validation_score_.
     with torch.no_grad():
-        pred = model.module_(torch.as_tensor(valid_pairs[:, :-1])).double().numpy()
+        pred = model.module_.members[0](torch.as_tensor(valid_pairs[:, :-1])).double().numpy()
     targets = valid_pairs[:, -1].astype(np.float64)
     r2 = 1 - np.mean((pred - targets) ** 2) / np.var(targets)
     assert r2 == pytest.approx(model.best_validation_score_, abs=1e-5)
@@ -267,7 +267,7 @@ def test_cuda_without_gpu_is_a_clear_error(rows):
     X, Y = rows
     with pytest.raises(ValueError, match="torch sees no CUDA GPU"):
         LSTMForecaster(device="cuda", **FAST).fit(X, Y)
-    assert LSTMForecaster(device="auto", **FAST).fit(X, Y).module_.head.weight.is_cpu
+    assert LSTMForecaster(device="auto", **FAST).fit(X, Y).module_.members[0].head.weight.is_cpu
 
 
 def test_diverging_loss_stops_with_a_clear_error(rows):

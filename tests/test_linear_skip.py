@@ -21,21 +21,26 @@ def rows():
     return X, Y
 
 
+def _network(**config):
+    """One network, as the ensemble's only member."""
+    return build_module([0], **config).members[0]
+
+
 def test_skip_starts_at_zero_and_only_exists_when_asked():
-    with_skip = build_module(0, hidden_size=4, linear_skip=True, window=6)
+    with_skip = _network(hidden_size=4, linear_skip=True, window=6)
     assert with_skip.skip.weight.shape == (1, 6)
     assert torch.count_nonzero(with_skip.skip.weight) == 0
-    without = build_module(0, hidden_size=4, linear_skip=False)
+    without = _network(hidden_size=4, linear_skip=False)
     assert without.skip is None
     # A zero skip leaves the recurrent core's output unchanged.
     x = torch.randn(5, 6)
     assert torch.equal(with_skip(x), without(x))
     with pytest.raises(ValueError, match="window"):
-        build_module(0, linear_skip=True)
+        _network(linear_skip=True)
 
 
 def test_skip_reads_the_relative_window():
-    module = build_module(0, hidden_size=4, linear_skip=True, window=3)
+    module = _network(hidden_size=4, linear_skip=True, window=3)
     with torch.no_grad():
         for p in (*module.rnn.parameters(), *module.head.parameters()):
             p.zero_()
@@ -48,10 +53,10 @@ def test_skip_reads_the_relative_window():
 def test_fitted_model_uses_the_skip_window(rows):
     X, Y = rows
     model = LSTMForecaster(window=6, **FAST).fit(X, Y)
-    assert model.module_.skip.weight.shape == (1, 6)
+    assert {m.skip.weight.shape for m in model.module_.members} == {(1, 6)}
     assert model._module_config_["window"] == 6
     plain = LSTMForecaster(window=6, linear_skip=False, **FAST).fit(X, Y)
-    assert plain.module_.skip is None
+    assert all(m.skip is None for m in plain.module_.members)
     assert "window" not in plain._module_config_
     assert not np.allclose(model.predict(X), plain.predict(X))
 
@@ -95,9 +100,13 @@ def test_pickle_round_trip_keeps_the_skip(rows):
 
 
 class _FakeNet:
+    """What the stopper reads of a net: a history and an ensemble of one network."""
+
     def __init__(self):
         self.history = History()
-        self.module_ = torch.nn.Linear(1, 1)
+        self.module_ = torch.nn.Module()
+        self.module_.members = torch.nn.ModuleList([torch.nn.Linear(1, 1)])
+        self.active_ = [0]
 
 
 @pytest.mark.parametrize(
@@ -112,15 +121,16 @@ class _FakeNet:
 )
 def test_stopper_keeps_the_lowest_loss_and_counts_misses_by_tol(losses, tol, best_epoch, stops_at):
     net = _FakeNet()
-    stopper = _StopWhenStalled("train_loss", patience=3, tol=tol)
+    stopper = _StopWhenStalled("train", patience=3, tol=tol)
     stopper.on_train_begin(net)
     stopped = None
     for epoch, loss in enumerate(losses, start=1):
         with torch.no_grad():
-            net.module_.weight.fill_(loss)
+            net.module_.members[0].weight.fill_(loss)
         net.history.new_epoch()
         net.history.record("epoch", epoch)
         net.history.record("train_loss", loss)
+        net.history.record("train_member_losses", [loss])
         try:
             stopper.on_epoch_end(net)
         except KeyboardInterrupt:
@@ -128,5 +138,5 @@ def test_stopper_keeps_the_lowest_loss_and_counts_misses_by_tol(losses, tol, bes
             break
     stopper.on_train_end(net)
     assert stopped == stops_at
-    assert stopper.best_epoch_ == best_epoch
-    assert net.module_.weight.item() == pytest.approx(min(losses))
+    assert stopper.best_epoch_ == [best_epoch]
+    assert net.module_.members[0].weight.item() == pytest.approx(min(losses))

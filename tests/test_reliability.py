@@ -672,7 +672,8 @@ def test_an_absurd_network_is_refused_before_it_is_built(rows, hidden_size, num_
             (X, Y),
             ValueError,
             rf"hidden_size={hidden_size} with num_layers={num_layers} makes a network of "
-            r"[\d.e+]+ weights; training it needs about [\d.]+ TiB of memory, more than",
+            r"[\d.e+]+ weights; training (it|the \d+ of the ensemble \(n_estimators\)) "
+            r"needs about [\d.]+ TiB of memory, more than",
             "Use a smaller hidden_size or num_layers",
         )
         assert tracemalloc.get_traced_memory()[1] < 50 << 20

@@ -5,6 +5,7 @@ import json
 import pickle
 import sys
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -94,7 +95,7 @@ def test_file_records_the_versions_and_holds_no_pickle_of_objects(saved):
     assert set(members) == {"sklstm.json", "weights.pt", "tensors/_optimizer_state.pt"}
     meta = json.loads(members["sklstm.json"])
     assert meta["format"] == "sklstm-model"
-    assert meta["format_version"] == 1
+    assert meta["format_version"] == 2
     assert meta["sklstm_version"] == sklstm.__version__
     assert meta["torch_version"] == torch.__version__
     assert meta["params"]["scaler"] == "minmax"
@@ -202,10 +203,10 @@ def test_the_file_gets_the_usual_permissions(model, saved):
 
 
 def test_a_newer_format_is_refused_with_the_fix(saved):
-    _edit_meta(saved, lambda meta: meta.update(format_version=2, sklstm_version="9.0"))
-    with pytest.raises(ValueError, match=r"written by sklstm 9\.0 in model format 2") as info:
+    _edit_meta(saved, lambda meta: meta.update(format_version=3, sklstm_version="9.0"))
+    with pytest.raises(ValueError, match=r"written by sklstm 9\.0 in model format 3") as info:
         load(saved)
-    assert f"sklstm {sklstm.__version__} reads format(s) 1 only" in str(info.value)
+    assert f"sklstm {sklstm.__version__} reads format(s) 1, 2 only" in str(info.value)
     assert "Upgrade sklstm (pip install -U sklstm)" in str(info.value)
 
 
@@ -411,3 +412,16 @@ def test_a_model_fitted_on_a_gpu_is_saved_from_the_cpu(rows, tmp_path):
     assert next(loaded.module_.parameters()).is_cpu
     assert_allclose(loaded.predict(X), model.predict(X), rtol=1e-5, atol=1e-6)
     assert next(model.module_.parameters()).is_cuda  # saving moved a copy
+
+
+def test_a_file_of_format_1_loads_as_one_network():
+    # Written by sklstm 0.1 (one network, no intervals): it loads as an
+    # ensemble of one network and forecasts exactly what it did then.
+    data = Path(__file__).parent / "data"
+    model = load(data / "model-format-1.sklstm")
+    series = np.sin(np.arange(60) / 3) + np.arange(60) / 30
+    assert len(model.module_.members) == 1
+    assert model.n_estimators == 1
+    assert_array_equal(model.forecast(series, steps=5), np.load(data / "model-format-1-predictions.npy"))
+    with pytest.raises(ValueError, match="intervals=False"):
+        model.predict_interval(series[None, -8:])

@@ -134,15 +134,15 @@ def test_window_pairs_gather_every_pair_of_every_row_in_index_order(data):
 
     pairs = WindowPairs(torch.as_tensor(values), window)
     assert len(pairs) == len(expected) == n_rows * (n_steps - window)
-    X, y = pairs.gather(torch.arange(len(pairs)))
+    X, y, _ = pairs.gather(torch.arange(len(pairs)))
     assert_array_equal(X.numpy(), expected[:, :-1])
     assert_array_equal(y.numpy(), expected[:, -1])
     # Any batch of indices, in any order, gathers the same pairs.
     index = data.draw(st.lists(st.integers(0, len(pairs) - 1), min_size=1), label="index")
-    X, y = pairs.gather(torch.as_tensor(index))
+    X, y, _ = pairs.gather(torch.as_tensor(index))
     assert_array_equal(X.numpy(), expected[index, :-1])
     assert_array_equal(y.numpy(), expected[index, -1])
-    X, y = pairs[index[0]]
+    X, y, _ = pairs[index[0]]
     assert_array_equal(X.numpy(), expected[index[:1], :-1])
 
 
