@@ -38,10 +38,13 @@ from ._scaling import (
     scaled_future,
     scaled_sequences,
 )
+from ._threads import torch_threads
 from ._training import _OPTIMIZERS, WindowPairs, train
 from ._validation import validate_input
 from ._windowing import _as_series_values
 
+# Torch threads of a fit: one (see sklstm._threads).
+_FIT_THREADS = 1
 # Rows predicted per chunk: bounds the memory of ``predict`` on many origins.
 _PREDICT_CHUNK = 8192
 # Parameters that count something. The ``Integral`` constraints accept numpy
@@ -52,6 +55,7 @@ _COUNT_PARAMS = (
     "hidden_size",
     "num_layers",
     "max_epochs",
+    "max_steps",
     "batch_size",
     "n_iter_no_change",
     "n_estimators",
@@ -261,6 +265,7 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "n_estimators": [Interval(Integral, 1, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "max_steps": [Interval(Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "optimizer": [StrOptions(set(_OPTIMIZERS))],
@@ -291,6 +296,7 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         dropout=0.0,
         n_estimators=5,
         max_epochs=50,
+        max_steps=5000,
         batch_size=32,
         learning_rate=0.008,
         optimizer="adam",
@@ -317,6 +323,7 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         self.dropout = dropout
         self.n_estimators = n_estimators
         self.max_epochs = max_epochs
+        self.max_steps = max_steps
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.optimizer = optimizer
@@ -391,7 +398,8 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         # fit that fails must leave a fitted model as it was.
         before = {name: self.__dict__[name] for name in _INPUT_ATTRIBUTES if name in self.__dict__}
         try:
-            return self._fit_checked(X, y, incremental, continuing, context)
+            with torch_threads(_FIT_THREADS):
+                return self._fit_checked(X, y, incremental, continuing, context)
         except BaseException:
             if hasattr(self, "module_"):
                 for name in _INPUT_ATTRIBUTES:
@@ -403,7 +411,7 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         for name in _COUNT_PARAMS:
             value = getattr(self, name)
             if isinstance(value, (bool, np.bool_)):
-                optional = " or None" if name in ("window", "horizon") else ""
+                optional = " or None" if name in ("window", "horizon", "max_steps") else ""
                 raise InvalidParameterError(
                     f"The '{name}' parameter of {type(self).__name__} must be an int "
                     f"in the range [1, inf){optional}. Got {value!r} instead: a boolean "
@@ -546,6 +554,7 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             pairs(valid_rows),
             seeds=seeds,
             max_epochs=int(self.max_epochs),
+            max_steps=None if self.max_steps is None else int(self.max_steps),
             batch_size=int(self.batch_size),
             learning_rate=float(self.learning_rate),
             optimizer=self.optimizer,

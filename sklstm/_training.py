@@ -135,6 +135,10 @@ class _LeanNet(NeuralNet):
     set once per epoch and losses are recorded once per epoch, per member.
     """
 
+    def __init__(self, *args, max_steps=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_steps = max_steps
+
     @property
     def _default_callbacks(self):
         return []
@@ -144,6 +148,7 @@ class _LeanNet(NeuralNet):
         self.active_ = list(range(len(self.module_)))
         self.steps_done_ = 0
         self.steps_total_ = None
+        self.budget_spent_ = False
         return self
 
     def _anneal(self):
@@ -190,7 +195,10 @@ class _LeanNet(NeuralNet):
             self._set_training(training)
         active = list(self.active_)
         if training and self.steps_total_ is None:
-            self.steps_total_ = max(1, self.max_epochs * len(iterator))
+            planned = self.max_epochs * len(iterator)
+            self.steps_total_ = max(
+                1, planned if self.max_steps is None else min(planned, self.max_steps)
+            )
         # Batch losses stay on the device, in a buffer allocated once, and are
         # reduced once per epoch: no host sync per batch.
         losses = torch.empty((len(iterator), len(active)), dtype=torch.float64, device=self.device)
@@ -199,6 +207,10 @@ class _LeanNet(NeuralNet):
             for i, batch in enumerate(iterator):
                 losses[i] = step_fn(batch)
                 sizes.append(batch[1].shape[1])
+                if training and self.steps_done_ >= self.steps_total_:
+                    # The step budget ends training, possibly mid-epoch.
+                    self.budget_spent_ = True
+                    break
         weights = torch.tensor(sizes, dtype=torch.float64, device=self.device)
         per_member = (weights @ losses[: len(sizes)]) / max(sum(sizes), 1)
         member_losses = [math.nan] * len(self.module_)
@@ -271,7 +283,7 @@ class _StopWhenStalled(Callback):
                         self.best_weights_[e][name].copy_(value)
             if self.misses_[e] >= self.patience:
                 net.active_.remove(e)
-        if not net.active_:
+        if not net.active_ or net.budget_spent_:
             # skorch's fit loop ends training quietly on KeyboardInterrupt.
             raise KeyboardInterrupt
 
@@ -364,6 +376,7 @@ def train(
     *,
     seeds,
     max_epochs: int,
+    max_steps: int | None,
     batch_size: int,
     learning_rate: float,
     optimizer: str,
@@ -403,6 +416,7 @@ def train(
         optimizer__weight_decay=weight_decay,
         lr=learning_rate,
         max_epochs=max_epochs,
+        max_steps=max_steps,
         batch_size=batch_size,
         iterator_train=MemberBatches,
         iterator_train__generators=generators,
@@ -431,7 +445,7 @@ def train(
         # Interrupted before any epoch ended: there are no best weights to
         # keep, only half-updated ones, so the interrupt goes on to the caller.
         raise KeyboardInterrupt
-    interrupted = n_iter < max_epochs and not stopper.stopped
+    interrupted = n_iter < max_epochs and not stopper.stopped and not net.budget_spent_
     if interrupted:
         best = ", ".join(str(epoch) for epoch in stopper.best_epoch_)
         warnings.warn(

@@ -12,6 +12,7 @@ from sklstm._training import WindowPairs, train
 CONFIG = {"cell": "lstm", "hidden_size": 6, "relative": True, "linear_skip": True, "window": 8}
 TRAINING = {
     "max_epochs": 12,
+    "max_steps": None,
     "batch_size": 16,
     "learning_rate": 0.01,
     "optimizer": "adam",

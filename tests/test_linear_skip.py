@@ -107,6 +107,7 @@ class _FakeNet:
         self.module_ = torch.nn.Module()
         self.module_.members = torch.nn.ModuleList([torch.nn.Linear(1, 1)])
         self.active_ = [0]
+        self.budget_spent_ = False
 
 
 @pytest.mark.parametrize(
