@@ -148,7 +148,9 @@ def baseline_forecasts(task):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             result = model.forecast(y=task.train, h=task.h, level=list(LEVELS))
-        out[name] = {key: np.asarray(value, dtype=np.float64).tolist() for key, value in result.items()}
+        out[name] = {
+            key: np.asarray(value, dtype=np.float64).tolist() for key, value in result.items()
+        }
     return out
 
 
@@ -184,9 +186,7 @@ def summarise(tasks, mase_by_seed, baselines):
     (a series beats it when its mean MASE over the origins is lower).
     """
     seeds = sorted(mase_by_seed)
-    base_mase = {
-        key: {name: None for name in BASELINES} for key in (t.key for t in tasks)
-    }
+    base_mase = {key: {name: None for name in BASELINES} for key in (t.key for t in tasks)}
     for task in tasks:
         for name in BASELINES:
             base_mase[task.key][name] = mase(task, baselines[task.key][name]["mean"])
@@ -194,7 +194,11 @@ def summarise(tasks, mase_by_seed, baselines):
     def rows_for(label, subset):
         if not subset:
             return None
-        row = {"subset": label, "forecasts": len(subset), "series": len({t.series for t in subset})}
+        row = {
+            "subset": label,
+            "forecasts": len(subset),
+            "series": len({t.series for t in subset}),
+        }
         for name in BASELINES:
             ratios = [
                 gmean([mase_by_seed[s][t.key] / base_mase[t.key][name] for t in subset])
@@ -207,7 +211,11 @@ def summarise(tasks, mase_by_seed, baselines):
             }
         ens = [
             gmean(
-                [np.median([mase_by_seed[s][t.key] for s in seeds]) / base_mase[t.key]["AutoETS"] for t in subset]
+                [
+                    np.median([mase_by_seed[s][t.key] for s in seeds])
+                    / base_mase[t.key]["AutoETS"]
+                    for t in subset
+                ]
             )
         ]
         row["median-of-seeds vs AutoETS"] = ens[0]
@@ -215,14 +223,16 @@ def summarise(tasks, mase_by_seed, baselines):
         for t in subset:
             by_series.setdefault(t.series, []).append(t)
         beats = 0
-        for name, ts in by_series.items():
+        for ts in by_series.values():
             naive = np.mean([base_mase[t.key]["SeasonalNaive"] for t in ts])
             if all(np.mean([mase_by_seed[s][t.key] for t in ts]) < naive for s in seeds):
                 beats += 1
         row["beats naive every seed"] = beats
         row["beats naive share"] = beats / len(by_series)
         row["gm MASE"] = {
-            "median": float(np.median([gmean([mase_by_seed[s][t.key] for t in subset]) for s in seeds]))
+            "median": float(
+                np.median([gmean([mase_by_seed[s][t.key] for t in subset]) for s in seeds])
+            )
         }
         for name in BASELINES:
             row[f"gm MASE {name}"] = gmean([base_mase[t.key][name] for t in subset])

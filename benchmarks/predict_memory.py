@@ -74,7 +74,7 @@ def child(case, n_rows):
     """Fit a small model, build X, and measure one ``predict`` (runs in a subprocess)."""
     import torch
 
-    import sklstm._forecaster
+    import sklstm._forecasting
     from sklstm import LSTMForecaster, make_windows
 
     rng = np.random.default_rng(0)
@@ -87,7 +87,7 @@ def child(case, n_rows):
     if case != "view":
         X = np.ascontiguousarray(X)
     if case == "one pass":
-        sklstm._forecaster._PREDICT_CHUNK = n_rows + 1
+        sklstm._forecasting._PREDICT_CHUNK = n_rows + 1
     assert X.shape == (n_rows, WINDOW)
     input_bytes = X.nbytes if X.flags.owndata or X.base is None else series.nbytes
 
@@ -105,7 +105,7 @@ def child(case, n_rows):
     return {
         "case": case,
         "rows": n_rows,
-        "chunk": min(sklstm._forecaster._PREDICT_CHUNK, n_rows),
+        "chunk": min(sklstm._forecasting._PREDICT_CHUNK, n_rows),
         "input_bytes": int(input_bytes),
         "output_bytes": int(y_pred.nbytes),
         "rss_before_bytes": rss_before,

@@ -12,8 +12,17 @@ import pandas as pd
 import torch
 
 from ._forecast_index import future_index
+from ._layout import RowLayout
 from ._module import predict_recursive
-from ._scaling import scaled_covariates
+from ._scaling import RowMinMax, scaled_covariates
+from ._validation import validate_input
+
+# Rows predicted per chunk: bounds the memory of ``predict`` on many origins.
+_PREDICT_CHUNK = 8192
+
+
+def _steps(n):
+    return "1 step" if n == 1 else f"{n} steps"
 
 
 def forecast_scaled(module, windows, steps, covariates=None, device="cpu"):
@@ -167,15 +176,144 @@ def forecast_panel(estimator, panel, steps, coverage, covariates):
         known = history_covariates(estimator, panel.iloc[:, 0], covariates, steps, index)
         known = np.repeat(known, int(complete.sum()), axis=0)
     point = np.full((len(windows), steps), np.nan)
-    point[complete] = estimator._forecast(windows[complete], steps, known)
+    point[complete] = forecast_values(estimator, windows[complete], steps, known)
     if coverage is None:
         return pd.DataFrame(point.T, index=index, columns=panel.columns)
     bounds = np.full((len(windows), steps, 2), np.nan)
     levels = np.array([(1 - coverage) / 2, (1 + coverage) / 2])
-    bounds[complete] = estimator._forecast(windows[complete], steps, known, quantiles=levels)
+    bounds[complete] = forecast_values(
+        estimator, windows[complete], steps, known, quantiles=levels
+    )
     parts = {"forecast": point, "lower": bounds[..., 0], "upper": bounds[..., 1]}
     columns = pd.MultiIndex.from_tuples(
         [(name, part) for name in panel.columns for part in parts], names=["series", None]
     )
     data = np.stack([parts[part] for part in parts], axis=1).reshape(-1, steps)
     return pd.DataFrame(data.T, index=index, columns=columns)
+
+
+def validated_rows(estimator, X, steps):
+    """``X`` checked, cut into the network's windows and scaled covariates."""
+    X = validate_input(estimator, X, reset=False, dtype=np.float64)
+    return rows_of(estimator, X, steps)
+
+
+def row_layout(estimator):
+    """Where the target's history and the covariates sit in a row of ``X``."""
+    names = getattr(estimator, "feature_names_in_", None)
+    return RowLayout.from_feature_names(names, estimator.n_features_in_)
+
+
+def rows_of(estimator, X, steps):
+    layout = row_layout(estimator)
+    windows = X[:, layout.target[-estimator.window_ :]]
+    if not layout.covariates:
+        return windows, None
+    if steps > layout.n_steps:
+        raise ValueError(
+            f"Forecasting {_steps(steps)} needs the covariates of each predicted "
+            f"step, but the rows of X carry {_steps(layout.n_steps)} of future "
+            f"covariates. Cut the rows with make_windows(..., horizon={steps}, "
+            "covariates=...), or call forecast(history, steps, covariates=...)."
+        )
+    lags = X[:, layout.covariate_lags[:, -estimator.window_ :]]
+    future = X[:, layout.covariate_steps[:, :steps]]
+    known = scaled_covariates(estimator.covariate_scaler_, lags, future, fit_scaler=False)
+    return windows, known
+
+
+def forecast_values(estimator, windows, steps, covariates=None, quantiles=None):
+    """Recursive forecasts in data units: ``(n, steps)``, or ``(n, steps, n_quantiles)``.
+
+    ``windows`` holds ``window_`` values per row in data units;
+    ``covariates`` (scaled) those of the window's steps and of the
+    ``steps`` predicted ones.
+    """
+    out_shape = (len(windows), steps) + (() if quantiles is None else (len(quantiles),))
+    out = np.empty(out_shape, dtype=np.float64)
+    offsets = None
+    if quantiles is not None:
+        offsets = calibration_of(estimator).offsets(quantiles, steps)
+    device = next(estimator.module_.parameters()).device
+    for start in range(0, len(windows), _PREDICT_CHUNK):
+        chunk = slice(start, start + _PREDICT_CHUNK)
+        scaled, statistics = scale_windows(estimator, windows[chunk])
+        known = None if covariates is None else covariates[chunk]
+        values, units = forecast_scaled(estimator.module_, scaled, steps, known, device)
+        if offsets is not None:
+            values = values[:, :, None] + units[:, None, None] * offsets[None]
+        out[chunk] = unscale(estimator, values, statistics)
+    if quantiles is not None:
+        # An inverse transform that reverses the order would swap them.
+        out.sort(axis=-1)
+    return out
+
+
+def scale_windows(estimator, windows):
+    """Windows in the network's units, and the per-row statistics of ``scaler="row"``."""
+    statistics = None
+    if isinstance(estimator.scaler_, RowMinMax):
+        statistics = estimator.scaler_.statistics(windows)
+        scaled = estimator.scaler_.transform(windows, statistics)
+    else:
+        scaled = estimator.scaler_.transform(windows.reshape(-1, 1)).reshape(windows.shape)
+    with np.errstate(over="ignore"):
+        scaled = np.asarray(scaled, dtype=np.float32)
+    if not np.isfinite(scaled).all():
+        # Finite float64 input can overflow float32 once scaled; the
+        # network would silently return NaN.
+        raise ValueError(
+            "Some input values are too large for the network once scaled "
+            "(they overflow float32), far outside the range the model was "
+            "fitted on. Check them for wrong units or corrupt values, or refit "
+            "the model on data of this magnitude."
+        )
+    return scaled, statistics
+
+
+def unscale(estimator, values, statistics=None):
+    """``values`` (rows first) in data units."""
+    with np.errstate(all="ignore"):
+        if statistics is not None:
+            shape = (len(values),) + (1,) * (values.ndim - 1)
+            centre, scale = (part.reshape(shape) for part in statistics)
+            unscaled = estimator.scaler_.inverse_transform(values, (centre, scale))
+        else:
+            flat = estimator.scaler_.inverse_transform(values.reshape(-1, 1))
+            unscaled = np.asarray(flat, dtype=np.float64).reshape(values.shape)
+    if not np.isfinite(unscaled).all():
+        raise non_finite_prediction_error(unscaled)
+    return unscaled
+
+
+def non_finite_prediction_error(unscaled):
+    if np.isinf(unscaled).any() and not np.isnan(unscaled).any():
+        return ValueError(
+            "Some predictions overflow float64 once unscaled: they are beyond "
+            "±1.8e308, the largest float, as forecasts of data this close to it "
+            "can be. Divide the data by a large power of ten (e.g. 1e300) before "
+            "fitting, and multiply the forecasts back."
+        )
+    return ValueError(
+        "Some predictions are NaN or infinite once unscaled: the scaler's "
+        "inverse_transform is not defined for every value the network predicts, "
+        "or the recursive forecast diverged. Use a scaler whose inverse is "
+        "defined everywhere (such as 'minmax'), or forecast fewer steps."
+    )
+
+
+def calibration_of(estimator):
+    if estimator._calibration is None:
+        raise ValueError(
+            "This model has no calibrated intervals: it was fitted with "
+            "intervals=False. Fit it with intervals=True (for example "
+            "model.set_params(intervals=True).fit(X, y)) to get intervals and "
+            "quantiles."
+        )
+    return estimator._calibration
+
+
+def shape_like_predict(estimator, values):
+    if estimator.horizon_ == 1 and estimator._y_is_1d:
+        return values[:, 0]
+    return values

@@ -253,11 +253,19 @@ def parameter_count(
     return first + others + head + skip
 
 
-def build_module(seeds, **config) -> Ensemble:
-    """An ensemble of freshly initialised networks, member ``e`` from ``seeds[e]`` only."""
+def build_module(seeds, window_scaling=False, **config) -> Ensemble:
+    """An ensemble of freshly initialised networks, member ``e`` from ``seeds[e]`` only.
+
+    ``window_scaling`` is one setting for every member, or a list with one
+    per member.
+    """
+    if isinstance(window_scaling, bool):
+        window_scaling = [window_scaling] * len(seeds)
+    if len(window_scaling) != len(seeds):
+        raise ValueError("window_scaling needs one setting per member.")
     members = []
-    for seed in seeds:
+    for seed, scaled in zip(seeds, window_scaling, strict=True):
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
-            members.append(RecurrentOneStep(**config))
+            members.append(RecurrentOneStep(window_scaling=bool(scaled), **config))
     return Ensemble(members)

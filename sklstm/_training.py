@@ -349,6 +349,46 @@ class _EpochProgress(Callback):
         self.bar_.close()
 
 
+# Ridge penalty of the least-squares start of the linear skip, per training pair.
+_RIDGE = 1e-3
+# Pairs gathered at a time while accumulating the least-squares system.
+_LSQ_CHUNK = 1 << 14
+
+
+@torch.no_grad()
+def fit_linear_skips(module, pairs: WindowPairs):
+    """Start the linear skip of each member that reads unscaled windows at its least-squares fit.
+
+    The skip is then the best linear autoregression of the change from each
+    window's last value (ridge-regularised, on the training pairs) before
+    the first optimizer step, and the recurrent core only learns what is
+    left. Members that scale their windows keep a zero start: their windows
+    are normalised one by one, which the network itself learns to use.
+    """
+    members = [m for m in module.members if m.skip is not None and not m.window_scaling]
+    if not members:
+        return
+    first = members[0]
+    size = first.skip.in_features
+    gram = torch.zeros((size, size), dtype=torch.float64, device=pairs.sequences.device)
+    moment = torch.zeros(size, dtype=torch.float64, device=pairs.sequences.device)
+    n = len(pairs)
+    for start in range(0, n, _LSQ_CHUNK):
+        x, y, known = pairs.gather(torch.arange(start, min(start + _LSQ_CHUNK, n)))
+        base = x[:, -1:] if first.relative else torch.zeros_like(x[:, -1:])
+        inputs = x - base
+        if known is not None:
+            inputs = torch.cat((inputs, known[:, -2], known[:, -1]), dim=1)
+        inputs = inputs.double()
+        target = (y - base[:, 0]).double()
+        gram += inputs.T @ inputs
+        moment += inputs.T @ target
+    gram += _RIDGE * n * torch.eye(size, dtype=torch.float64, device=gram.device)
+    weights = torch.linalg.solve(gram, moment).to(first.skip.weight.dtype)
+    for member in members:
+        member.skip.weight.copy_(weights[None])
+
+
 @dataclass
 class TrainResult:
     loss_curve: list
@@ -386,6 +426,7 @@ def train(
     device: str,
     verbose: int,
     optimizer_state: dict | None = None,
+    linear_start: bool = False,
 ) -> TrainResult:
     """Train the ensemble ``module`` in place (on ``device``); return the training record.
 
@@ -394,16 +435,20 @@ def train(
     ``valid_pairs`` is given, else training loss) has not improved by ``tol``
     for ``n_iter_no_change`` epochs, and gets the weights of its best epoch
     back, also after a ``KeyboardInterrupt``. The global torch RNG state is
-    left as it was: all randomness is drawn from ``seeds``.
+    left as it was: all randomness is drawn from ``seeds``. With
+    ``linear_start``, linear skips start at their least-squares fit
+    (:func:`fit_linear_skips`).
     """
+    if linear_start:
+        fit_linear_skips(module, train_pairs)
     monitor = "valid" if valid_pairs is not None else "train"
     stopper = _StopWhenStalled(monitor, patience=n_iter_no_change, tol=tol)
-    callbacks = [
+    # The progress bar first: it shows the epoch that ends training too.
+    callbacks = [("progress", _EpochProgress())] if verbose else []
+    callbacks += [
         ("finite_loss", _FiniteLoss(learning_rate)),
         ("stopper", stopper),
     ]
-    if verbose:
-        callbacks.append(("progress", _EpochProgress()))
     generators = []
     for seed in seeds:
         generator = torch.Generator()

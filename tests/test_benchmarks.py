@@ -155,7 +155,7 @@ def test_peers_script_runs_where_the_peer_libraries_are_installed(tmp_path):
 
 
 def test_predict_memory_reports_each_case(tmp_path):
-    from sklstm._forecaster import _PREDICT_CHUNK
+    from sklstm._forecasting import _PREDICT_CHUNK
 
     results = run_quick("predict_memory", tmp_path)
     assert [r["case"] for r in results] == ["view", "array", "one pass"]

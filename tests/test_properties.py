@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from numpy.testing import assert_array_equal
 
-import sklstm._forecaster
+import sklstm._forecasting
 from sklstm import LSTMForecaster, make_windows
 
 # Small example counts and tiny models: the file runs in seconds.
@@ -135,7 +135,7 @@ def test_predict_in_chunks_equals_one_pass(fitted, chunk):
     # predict bounds its memory by predicting _PREDICT_CHUNK rows at a time;
     # benchmarks/predict_memory.py measures the memory for 10**6 rows.
     model, X = fitted
-    with mock.patch.object(sklstm._forecaster, "_PREDICT_CHUNK", 10**9):
+    with mock.patch.object(sklstm._forecasting, "_PREDICT_CHUNK", 10**9):
         one_pass = model.predict(X)
-    with mock.patch.object(sklstm._forecaster, "_PREDICT_CHUNK", chunk):
+    with mock.patch.object(sklstm._forecasting, "_PREDICT_CHUNK", chunk):
         assert_array_equal(model.predict(X), one_pass)
