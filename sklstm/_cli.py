@@ -315,27 +315,32 @@ def _check_length(args, series, covariates, horizon):
             f"({len(series)} minus a holdout of {holdout}) for {needs}; need at least "
             f"{span + 1}, so use a smaller --window{more} or --holdout"
         )
-    n_pairs = n_train - span + 1
-    if n_pairs < max(_FEW_PAIRS, 2 * window):
-        least = (
-            f"two per value of the window ({2 * window})"
-            if 2 * window > _FEW_PAIRS
-            else str(_FEW_PAIRS)
+    return n_train, n_train - span + 1
+
+
+def _warn_few_pairs(args, n_train, n_pairs, covariates, horizon):
+    """A warning on standard error when the pairs are too few for a reliable fit."""
+    window = args.window
+    if n_pairs >= max(_FEW_PAIRS, 2 * window):
+        return
+    least = (
+        f"two per value of the window ({2 * window})"
+        if 2 * window > _FEW_PAIRS
+        else str(_FEW_PAIRS)
+    )
+    if covariates is None:
+        how = f"{n_train} training values minus --window {window}"
+    else:
+        how = (
+            f"{n_train} training values, each pair spanning --window {window} "
+            f"and --horizon {horizon}"
         )
-        if covariates is None:
-            how = f"{n_train} training values minus --window {window}"
-        else:
-            how = (
-                f"{n_train} training values, each pair spanning --window {window} "
-                f"and --horizon {horizon}"
-            )
-        print(
-            f"sklstm: warning: only {n_pairs} training pairs ({how}), fewer than {least}: "
-            "the forecast may be unreliable; use a longer series, or a smaller --window"
-            f"{', --horizon' if covariates is not None else ''} or --holdout",
-            file=sys.stderr,
-        )
-    return n_train, n_pairs
+    print(
+        f"sklstm: warning: only {n_pairs} training pairs ({how}), fewer than {least}: "
+        "the forecast may be unreliable; use a longer series, or a smaller --window"
+        f"{', --horizon' if covariates is not None else ''} or --holdout",
+        file=sys.stderr,
+    )
 
 
 def _check_future_rows(args, series, covariates, n_train, horizon):
@@ -365,9 +370,10 @@ def _forecast(args, out):
     series, covariates = _read_series(args)
     holdout, coverage = args.holdout, args.coverage
     horizon = args.horizon or holdout or 12
-    n_train, _ = _check_length(args, series, covariates, horizon)
+    n_train, n_pairs = _check_length(args, series, covariates, horizon)
     if covariates is not None:
         _check_future_rows(args, series, covariates, n_train, horizon)
+    _warn_few_pairs(args, n_train, n_pairs, covariates, horizon)
     train = series.iloc[:n_train]
     season = _season(series, args.season)
     params = {"window": args.window, "horizon": horizon, "random_state": args.seed}

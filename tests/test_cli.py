@@ -780,3 +780,17 @@ def test_too_short_for_window_and_horizon_with_covariates(tmp_path, capsys):
     assert "too short: 20 training values (20 minus a holdout of 0)" in line
     assert "--window 14 and --horizon 6 (with --covariates, each pair spans both)" in line
     assert "need at least 21, so use a smaller --window, --horizon or --holdout" in line
+
+
+def test_few_pairs_with_covariates_count_the_horizon(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "promo.csv"
+    _promo_csv(path, n=30)
+    _no_training(monkeypatch)
+    with pytest.raises(AssertionError, match="the model was trained"):
+        forecast([str(path), *COVARIATE_RUN, "--holdout", "0", "--horizon", "6"])
+    (warning,) = capsys.readouterr().err.strip().splitlines()
+    assert warning.startswith(
+        "sklstm: warning: only 18 training pairs (30 training values, each pair spanning "
+        "--window 7 and --horizon 6), fewer than 20"
+    )
+    assert warning.endswith("or a smaller --window, --horizon or --holdout")
