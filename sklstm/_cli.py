@@ -392,7 +392,7 @@ def _forecast(args, out):
             X, y = make_windows(
                 train, window=args.window, horizon=horizon, covariates=covariates.iloc[:n_train]
             )
-        _fit(model, X, y, args, coverage, horizon)
+        _fit(model, X, y, coverage, horizon)
         forecast = model.forecast(train, steps=horizon, coverage=coverage, covariates=covariates)
     except (ValueError, TypeError) as exc:
         raise CLIError(one_line(exc)) from None
@@ -434,7 +434,7 @@ def _forecast(args, out):
         print(f"plot written to {plot}", file=out)
 
 
-def _fit(model, X, y, args, coverage, horizon):
+def _fit(model, X, y, coverage, horizon):
     try:
         model.fit(X, y)
     except ValueError as exc:
