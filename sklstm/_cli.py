@@ -9,10 +9,15 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from ._cli_input import CLIError, one_line, read_series
+from ._cli_input import CLIError, check_covariate_rows, one_line, read_series_and_covariates
 from ._forecaster import LSTMForecaster
 from ._windowing import make_windows
-from .metrics import mean_absolute_scaled_error, seasonal_naive
+from .metrics import (
+    empirical_coverage,
+    interval_score,
+    mean_absolute_scaled_error,
+    seasonal_naive,
+)
 
 # Season lengths by the pandas frequency's leading letters.
 _SEASONS = {"M": 12, "Q": 4, "W": 52, "D": 7, "B": 5, "h": 24, "H": 24}
@@ -22,6 +27,13 @@ Fit an LSTMForecaster on a series, minus its last HOLDOUT values, and forecast
 HORIZON steps. With a holdout, the forecast is printed next to the actual values,
 with MAE, MAPE and MASE against the seasonal naive forecast. With no CSV file,
 the bundled AirPassengers series (monthly, 1949-1960) is used.
+
+With --coverage, the forecast comes with prediction intervals, calibrated on
+forecasts from held-out training data; with a holdout, their coverage and
+interval score are printed next to the point metrics. With --covariates, other
+columns of the CSV file that are known in advance (calendar, prices, promotions)
+feed the model: the rows after the last value of the series give their future
+values.
 """
 
 _EPILOG = """\
@@ -32,6 +44,10 @@ examples:
       a column of a CSV file, with dates for the forecast's index and the season
   sklstm forecast sales.csv --column units --holdout 0 --horizon 6 --output next.csv
       fit on all the data and write the next 6 values to a CSV file
+  sklstm forecast --coverage 0.9 --plot airline.png
+      the airline series with 90% prediction intervals, tested on 1960
+  sklstm forecast sales.csv --column units --covariates price,promo --holdout 0 --horizon 6
+      with the price and promotions of the 6 rows after the last value of units
 """
 
 
@@ -53,6 +69,50 @@ def _at_least(minimum):
         return value
 
     return parse
+
+
+def _coverage(text):
+    """A coverage given as a share (0.9) or a percentage (90 or 90%)."""
+    raw = text.strip()
+    percent = raw.endswith("%")
+    try:
+        value = float(raw[:-1] if percent else raw)
+    except ValueError:
+        value = float("nan")
+    if not np.isfinite(value):
+        raise argparse.ArgumentTypeError(
+            f"expected a share such as 0.9 or a percentage such as 90, got {text!r}"
+        )
+    if value == 1 and not percent:
+        raise argparse.ArgumentTypeError(
+            "1 is ambiguous (100%, which no interval can promise, or 1%); give a share "
+            "below 1 such as 0.9, or a percentage such as 90 or 1%"
+        )
+    share = value / 100 if percent or value > 1 else value
+    if not 0 < share < 1:
+        raise argparse.ArgumentTypeError(
+            "must be a share between 0 and 1 (such as 0.9) or a percentage between 0 "
+            f"and 100 (such as 90), both exclusive; got {text!r}"
+        )
+    return share
+
+
+def _column_names(text):
+    names = [name.strip() for name in text.split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(
+            f"expected column names separated by commas, such as price,promo; got {text!r}"
+        )
+    duplicated = sorted({name for name in names if names.count(name) > 1})
+    if duplicated:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} names {', '.join(duplicated)} more than once; name each column once"
+        )
+    return names
+
+
+def _percent(share):
+    return f"{100 * share:.10g}%"
 
 
 def _build_parser():
@@ -89,6 +149,15 @@ def _build_parser():
         "day-first dates are recognised when only they are evenly spaced)",
     )
     data.add_argument(
+        "--covariates",
+        type=_column_names,
+        default=[],
+        metavar="NAMES",
+        help="columns with values known in advance (calendar, prices, ...), separated by "
+        "commas; their future values go in the rows after the last value of the series "
+        "(left empty there): HORIZON rows, less the held-out rows, whose own are used",
+    )
+    data.add_argument(
         "--holdout",
         type=_at_least(0),
         default=12,
@@ -123,6 +192,14 @@ def _build_parser():
         metavar="N",
         help=f"maximum training epochs (default: {LSTMForecaster().max_epochs})",
     )
+    model.add_argument(
+        "--coverage",
+        type=_coverage,
+        metavar="P",
+        help="add prediction intervals meant to hold the actual values with probability "
+        "P: a share such as 0.9 or a percentage such as 90 or 90%%; calibrated on "
+        "forecasts from held-out training data (a second fit)",
+    )
     model.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     model.add_argument(
         "-v", "--verbose", action="store_true", help="show a progress bar while training"
@@ -139,13 +216,18 @@ def _build_parser():
 
 
 def _read_series(args):
+    """The series and, with ``--covariates``, their frame over every row of the file."""
     if args.csv is None:
         if args.column is not None or args.date_column is not None or args.date_format:
             raise CLIError("--column, --date-column and --date-format need a CSV file")
+        if args.covariates:
+            raise CLIError("--covariates needs a CSV file with the covariates' columns")
         from .datasets import load_airline
 
-        return load_airline()
-    return read_series(args.csv, args.column, args.date_column, args.date_format)
+        return load_airline(), None
+    return read_series_and_covariates(
+        args.csv, args.column, args.date_column, args.date_format, args.covariates
+    )
 
 
 def _season(series, override):
@@ -216,50 +298,107 @@ def _same_file(a, b):
         return False
 
 
+def _check_length(args, series, covariates, horizon):
+    """The number of training values and of training pairs, or an error if too few."""
+    holdout, window = args.holdout, args.window
+    n_train = len(series) - holdout
+    # With covariates, each pair holds the targets of the whole horizon, so
+    # that every step the model predicts comes with its covariates.
+    span = window + (horizon if covariates is not None else 1)
+    if n_train < span + 1:
+        needs = f"--window {window}"
+        if covariates is not None:
+            needs += f" and --horizon {horizon} (with --covariates, each pair spans both)"
+        more = ", --horizon" if covariates is not None else ""
+        raise CLIError(
+            f"the series is too short: {max(n_train, 0)} training values "
+            f"({len(series)} minus a holdout of {holdout}) for {needs}; need at least "
+            f"{span + 1}, so use a smaller --window{more} or --holdout"
+        )
+    return n_train, n_train - span + 1
+
+
+def _warn_few_pairs(args, n_train, n_pairs, covariates, horizon):
+    """A warning on standard error when the pairs are too few for a reliable fit."""
+    window = args.window
+    if n_pairs >= max(_FEW_PAIRS, 2 * window):
+        return
+    least = (
+        f"two per value of the window ({2 * window})"
+        if 2 * window > _FEW_PAIRS
+        else str(_FEW_PAIRS)
+    )
+    if covariates is None:
+        how = f"{n_train} training values minus --window {window}"
+    else:
+        how = (
+            f"{n_train} training values, each pair spanning --window {window} "
+            f"and --horizon {horizon}"
+        )
+    print(
+        f"sklstm: warning: only {n_pairs} training pairs ({how}), fewer than {least}: "
+        "the forecast may be unreliable; use a longer series, or a smaller --window"
+        f"{', --horizon' if covariates is not None else ''} or --holdout",
+        file=sys.stderr,
+    )
+
+
+def _check_future_rows(args, series, covariates, n_train, horizon):
+    """The covariates must reach ``horizon`` rows past the training values, all filled."""
+    n_after = len(covariates) - n_train
+    if n_after < horizon:
+        future = len(covariates) - len(series)
+        if args.holdout:
+            have = (
+                f"the {args.holdout} held-out row(s) and {future} row(s) after them give {n_after}"
+            )
+        else:
+            have = f"{args.csv} has {n_after} such row(s)"
+        shorter = f", or use --horizon {n_after}" if n_after else ""
+        raise CLIError(
+            f"--covariates needs the covariates' values at the {horizon} forecast steps, "
+            f"in the rows after the training values, with {series.name!r} empty after its "
+            f"last value; {have}: add {horizon - n_after} row(s) with the covariates' "
+            f"future values{shorter}"
+        )
+    check_covariate_rows(covariates, n_train + horizon, args.csv)
+
+
 def _forecast(args, out):
     plot = _plot_path(args.plot) if args.plot else None
     _check_outputs(args, plot)
-    series = _read_series(args)
-    holdout = args.holdout
+    series, covariates = _read_series(args)
+    holdout, coverage = args.holdout, args.coverage
     horizon = args.horizon or holdout or 12
-    n_train = len(series) - holdout
-    if n_train < args.window + 2:
-        raise CLIError(
-            f"the series is too short: {max(n_train, 0)} training values "
-            f"({len(series)} minus a holdout of {holdout}) for --window {args.window}; "
-            f"need at least {args.window + 2}, so use a smaller --window or --holdout"
-        )
-    n_pairs = n_train - args.window
-    if n_pairs < max(_FEW_PAIRS, 2 * args.window):
-        least = (
-            f"two per value of the window ({2 * args.window})"
-            if 2 * args.window > _FEW_PAIRS
-            else str(_FEW_PAIRS)
-        )
-        print(
-            f"sklstm: warning: only {n_pairs} training pairs ({n_train} training values "
-            f"minus --window {args.window}), fewer than {least}: the forecast may be "
-            "unreliable; use a longer series, or a smaller --window or --holdout",
-            file=sys.stderr,
-        )
+    n_train, n_pairs = _check_length(args, series, covariates, horizon)
+    if covariates is not None:
+        _check_future_rows(args, series, covariates, n_train, horizon)
+    _warn_few_pairs(args, n_train, n_pairs, covariates, horizon)
     train = series.iloc[:n_train]
     season = _season(series, args.season)
-    X, y = make_windows(train, window=args.window)
     params = {"window": args.window, "horizon": horizon, "random_state": args.seed}
     if args.epochs is not None:
         params["max_epochs"] = args.epochs
     if args.verbose:
         params["verbose"] = 1
+    if coverage is not None:
+        params["intervals"] = True
     model = LSTMForecaster(**params)
     start = time.perf_counter()
     try:
-        model.fit(X, y)
-        forecast = model.forecast(train, steps=horizon)
+        if covariates is None:
+            X, y = make_windows(train, window=args.window)
+        else:
+            X, y = make_windows(
+                train, window=args.window, horizon=horizon, covariates=covariates.iloc[:n_train]
+            )
+        _fit(model, X, y, coverage, horizon)
+        forecast = model.forecast(train, steps=horizon, coverage=coverage, covariates=covariates)
     except (ValueError, TypeError) as exc:
         raise CLIError(one_line(exc)) from None
     seconds = time.perf_counter() - start
 
-    table = pd.DataFrame({"forecast": forecast})
+    table = pd.DataFrame({"forecast": forecast}) if coverage is None else forecast.copy()
     n_eval = min(holdout, horizon)
     if n_eval:
         actual = series.iloc[n_train : n_train + n_eval].to_numpy()
@@ -267,16 +406,21 @@ def _forecast(args, out):
         if len(train) >= season:
             table["seasonal_naive"] = seasonal_naive(train, horizon, season)
     name = series.name if series.name is not None else "series"
+    with_covariates = (
+        "" if covariates is None else f" with covariates {', '.join(args.covariates)}"
+    )
+    intervals = "" if coverage is None else f", {_percent(coverage)} intervals"
     print(
-        f"sklstm {__version__}: {name}, {len(train)} training values, window "
-        f"{args.window}, horizon {horizon}, fitted in {seconds:.2f} s ({model.n_iter_} epochs)",
+        f"sklstm {__version__}: {name}{with_covariates}, {len(train)} training values, window "
+        f"{args.window}, horizon {horizon}{intervals}, fitted in {seconds:.2f} s "
+        f"({model.n_iter_} epochs)",
         file=out,
     )
     print(table.to_string(float_format=lambda v: f"{v:.1f}"), file=out)
     if n_eval:
-        metrics, notes = _metrics_table(table.iloc[:n_eval], train, season)
+        metrics, notes = _metrics_table(table.iloc[:n_eval], train, season, coverage)
         print(file=out)
-        print(metrics.to_string(), file=out)
+        print(metrics.to_string(na_rep="-"), file=out)
         for note in notes:
             print(note, file=out)
     if args.output:
@@ -286,16 +430,34 @@ def _forecast(args, out):
             raise CLIError(f"cannot write {args.output}: {exc.strerror or exc}") from None
         print(f"forecast written to {args.output}", file=out)
     if plot:
-        _plot(plot, series, train, forecast, holdout, name)
+        _plot(plot, series, train, forecast, holdout, name, coverage)
         print(f"plot written to {plot}", file=out)
 
 
-def _plot(path, series, train, forecast, holdout, name):
+def _fit(model, X, y, coverage, horizon):
+    try:
+        model.fit(X, y)
+    except ValueError as exc:
+        if coverage is None or "intervals=True" not in str(exc):
+            raise
+        # The estimator's advice (make_windows, intervals=False) is for code.
+        raise CLIError(
+            f"too few training values to calibrate the {_percent(coverage)} intervals of "
+            f"--coverage: they are calibrated on forecasts of {horizon} steps from the most "
+            f"recent training pairs, held out of a first fit, against the values that "
+            f"followed them, and {len(X)} pairs cannot give those; use a longer series, a "
+            "smaller --horizon, --window or --holdout, or leave out --coverage"
+        ) from None
+
+
+def _plot(path, series, train, forecast, holdout, name, coverage):
     from .plotting import _pyplot, plot_forecast
 
     plt = _pyplot()
     actual = series.iloc[len(train) :] if holdout else None
-    ax = plot_forecast(train, forecast, actual=actual, title=f"sklstm forecast of {name}")
+    ax = plot_forecast(
+        train, forecast, actual=actual, coverage=coverage, title=f"sklstm forecast of {name}"
+    )
     try:
         ax.figure.savefig(path, dpi=120)
     except OSError as exc:
@@ -306,8 +468,8 @@ def _plot(path, series, train, forecast, holdout, name):
         plt.close(ax.figure)
 
 
-def _metrics_table(table, train, season):
-    """The metrics of each forecast, and one line for each metric left out."""
+def _metrics_table(table, train, season, coverage=None):
+    """The metrics of each forecast, and one line for each metric left out or explained."""
     actual = table["actual"].to_numpy()
     notes = []
     if "seasonal_naive" not in table:
@@ -344,6 +506,19 @@ def _metrics_table(table, train, season):
                 actual, pred, y_train=train, season=season
             )
         rows["sklstm" if column == "forecast" else "seasonal naive"] = row
+    if coverage is not None:
+        lower, upper = table["lower"].to_numpy(), table["upper"].to_numpy()
+        inside = int(np.sum((actual >= lower) & (actual <= upper)))
+        rows["sklstm"]["coverage %"] = 100 * empirical_coverage(actual, lower, upper)
+        rows["sklstm"]["interval score"] = interval_score(actual, lower, upper, coverage=coverage)
+        notes.append(
+            f"coverage %: {inside} of the {len(actual)} actual values lie inside the "
+            f"{_percent(coverage)} intervals"
+        )
+        notes.append(
+            f"interval score (Winkler): the intervals' width plus {2 / (1 - coverage):.10g} "
+            "times the distance of each miss; lower is better"
+        )
     return pd.DataFrame(rows).T.round(3), notes
 
 

@@ -35,34 +35,131 @@ def read_series(path, column=None, date_column=None, date_format=None):
     ``DatetimeIndex``) or, for whole numbers such as years, by a
     ``RangeIndex`` that continues them.
     """
+    series, _ = read_series_and_covariates(path, column, date_column, date_format)
+    return series
+
+
+def read_series_and_covariates(
+    path, column=None, date_column=None, date_format=None, covariates=()
+):
+    """The series of ``column`` and the covariate columns of ``path``.
+
+    Returns ``(series, frame)``. With covariates, the rows after the last
+    value of ``column`` (empty there) hold the covariates' future values:
+    ``series`` ends at its last value, and ``frame`` (float64, one column per
+    covariate, ``None`` without covariates) has every row of the file, on an
+    index that continues the series'. Empty covariate cells are left as
+    ``NaN``: which rows are needed depends on the forecast, so they are
+    checked by :func:`check_covariate_rows`.
+    """
     frame = _read_frame(path)
-    for name in (column, date_column):
+    covariates = list(covariates)
+    for name in (column, date_column, *covariates):
         if name is not None and name not in frame.columns:
+            option = " (named in --covariates)" if name in covariates else ""
             raise CLIError(
-                f"no column {name!r} in {path}; "
+                f"no column {name!r}{option} in {path}; "
                 f"its columns are: {', '.join(map(str, frame.columns))}"
             )
+    for role, name in (("--column", column), ("--date-column", date_column)):
+        if name is not None and name in covariates:
+            raise CLIError(
+                f"column {name!r} is both {role} and a covariate; leave it out of --covariates"
+            )
     if column is None:
-        others = [c for c in frame.columns if c != date_column]
+        others = [c for c in frame.columns if c != date_column and c not in covariates]
         if not others:
-            raise CLIError(f"{path} has no column with values besides the dates")
+            what = "the dates and the covariates" if covariates else "the dates"
+            raise CLIError(f"{path} has no column with values besides {what}")
         column = others[-1]
-    values = pd.to_numeric(frame[column], errors="coerce")
-    bad = values.isna() & frame[column].notna()
+    values = _numeric_column(frame, column, path, "choose a numeric column with --column")
+    n_values = len(values)
+    if covariates:
+        present = np.flatnonzero(values.notna().to_numpy())
+        if not len(present):
+            raise CLIError(f"column {column!r} has no values")
+        n_values = int(present[-1]) + 1
+    empty = np.flatnonzero(values.iloc[:n_values].isna().to_numpy())
+    if len(empty):
+        if covariates:
+            raise CLIError(
+                f"column {column!r} has {len(empty)} empty value(s) before its last value "
+                f"(the first on line {empty[0] + 2}); only the rows after its last value, "
+                "which hold the covariates' future values, may leave it empty; fill or "
+                "drop them"
+            )
+        trailing = empty[0] == n_values - len(empty)
+        hint = (
+            " (rows after the last value hold future values of covariates only with --covariates)"
+            if trailing
+            else ""
+        )
+        raise CLIError(
+            f"column {column!r} has {len(empty)} empty value(s); fill or drop them{hint}"
+        )
+    cov = None
+    if covariates:
+        cov = pd.DataFrame(
+            {
+                name: _numeric_column(
+                    frame,
+                    name,
+                    path,
+                    "covariates must be numbers: code flags and categories as 0, 1, ...",
+                    what="covariate column",
+                )
+                for name in covariates
+            }
+        ).astype("float64")
+        for name in covariates:
+            _check_covariate_name(name, path)
+    if date_column is not None:
+        index = time_index(frame[date_column], date_column, date_format)
+    elif date_format is not None:
+        raise CLIError("--date-format needs --date-column, the column it applies to")
+    else:
+        index = pd.RangeIndex(len(frame))
+    values.index = index
+    if cov is not None:
+        cov.index = index
+    return values.iloc[:n_values].astype("float64").rename(column), cov
+
+
+def _numeric_column(frame, name, path, fix, what="column"):
+    values = pd.to_numeric(frame[name], errors="coerce")
+    bad = values.isna() & frame[name].notna()
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise CLIError(
-            f"column {column!r} is not numeric: line {row + 2} of {path} holds "
-            f"{frame[column].iloc[row]!r}; choose a numeric column with --column"
+            f"{what} {name!r} is not numeric: line {row + 2} of {path} holds "
+            f"{frame[name].iloc[row]!r}; {fix}"
         )
-    if values.isna().any():
-        n_empty = int(values.isna().sum())
-        raise CLIError(f"column {column!r} has {n_empty} empty value(s); fill or drop them")
-    if date_column is not None:
-        values.index = time_index(frame[date_column], date_column, date_format)
-    elif date_format is not None:
-        raise CLIError("--date-format needs --date-column, the column it applies to")
-    return values.astype("float64").rename(column)
+    return values
+
+
+def _check_covariate_name(name, path):
+    from ._layout import check_covariate_name
+
+    try:
+        check_covariate_name(name)
+    except ValueError:
+        raise CLIError(
+            f"covariate column {name!r} cannot be used under that name: names with '__' "
+            "or ending in '_' would be misread in the model's column names; rename the "
+            f"column in {path}"
+        ) from None
+
+
+def check_covariate_rows(covariates, n_rows, path):
+    """Fail on an empty cell among the first ``n_rows`` rows of the covariates."""
+    for name in covariates.columns:
+        empty = np.flatnonzero(covariates[name].iloc[:n_rows].isna().to_numpy())
+        if len(empty):
+            raise CLIError(
+                f"covariate column {name!r} is empty on line {empty[0] + 2} of {path} "
+                f"({len(empty)} empty cell(s) in the first {n_rows} rows, which the fit "
+                "and the forecast read); fill them"
+            )
 
 
 def _read_csv(path, **kwargs):

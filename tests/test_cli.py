@@ -7,6 +7,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from numpy.testing import assert_allclose
 
 from sklstm._cli import main
 
@@ -473,3 +474,323 @@ def test_date_format_that_does_not_match(tmp_path, capsys):
     assert forecast(argv) == 2
     line = _error_line(capsys)
     assert "holds '2000-02-01' on line 2, which does not match --date-format '%d/%m/%Y'" in line
+
+
+# --- Prediction intervals: --coverage ----------------------------------------
+
+
+def _coverage_of(text):
+    from sklstm._cli import _build_parser
+
+    return _build_parser().parse_args(["forecast", "--coverage", text]).coverage
+
+
+@pytest.mark.parametrize(
+    ("text", "share"),
+    [("0.9", 0.9), ("90", 0.9), ("90%", 0.9), ("97.5", 0.975), (" 80 % ", 0.8), ("0.5%", 0.005)],
+)
+def test_coverage_as_share_or_percentage(text, share):
+    assert _coverage_of(text) == pytest.approx(share)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0", "must be a share between 0 and 1 (such as 0.9) or a percentage"),
+        ("100", "both exclusive; got '100'"),
+        ("100%", "both exclusive; got '100%'"),
+        ("-0.9", "both exclusive; got '-0.9'"),
+        ("1", "1 is ambiguous (100%, which no interval can promise, or 1%)"),
+        ("high", "expected a share such as 0.9 or a percentage such as 90, got 'high'"),
+        ("nan", "expected a share such as 0.9"),
+    ],
+)
+def test_bad_coverage_is_a_usage_error(text, message, capsys):
+    with pytest.raises(SystemExit) as exc:
+        _coverage_of(text)
+    assert exc.value.code == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "argument --coverage: " in err and message in err
+
+
+def test_coverage_adds_intervals_and_their_holdout_scores(
+    sales_csv, tmp_path, monkeypatch, capsys
+):
+    import sklstm.plotting
+
+    drawn = {}
+
+    def spy(*args, **kwargs):
+        drawn["ax"] = ax = plot_forecast(*args, **kwargs)
+        return ax
+
+    plot_forecast = sklstm.plotting.plot_forecast
+    monkeypatch.setattr(sklstm.plotting, "plot_forecast", spy)
+    output, plot = tmp_path / "table.csv", tmp_path / "f.png"
+    argv = [str(sales_csv), "--column", "units", "--date-column", "month", "--window", "6"]
+    argv += ["--holdout", "8", "--coverage", "80%", "--output", str(output), "--plot", str(plot)]
+    assert forecast([*argv, *QUICK]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert "units, 52 training values, window 6, horizon 8, 80% intervals, fitted" in lines[0]
+    assert lines[1].split() == ["forecast", "lower", "upper", "actual", "seasonal_naive"]
+
+    table = pd.read_csv(output, index_col=0)
+    assert list(table.columns) == ["forecast", "lower", "upper", "actual", "seasonal_naive"]
+    assert (table["lower"] < table["upper"]).all()
+    actual, lower, upper = (table[c].to_numpy() for c in ("actual", "lower", "upper"))
+    inside = (actual >= lower) & (actual <= upper)
+    # The interval score written out: width, plus 2 / (1 - 0.8) = 10 times each miss.
+    miss = np.maximum(lower - actual, 0) + np.maximum(actual - upper, 0)
+    expected_score = np.mean(upper - lower + 10 * miss)
+
+    header = next(i for i, line in enumerate(lines) if line.lstrip().startswith("MAE"))
+    assert lines[header].split()[-4:] == ["coverage", "%", "interval", "score"]
+    sklstm_row = lines[header + 1].split()
+    assert sklstm_row[0] == "sklstm"
+    assert float(sklstm_row[-2]) == pytest.approx(100 * inside.mean(), abs=5e-4)
+    assert float(sklstm_row[-1]) == pytest.approx(expected_score, abs=5e-4)
+    # Seasonal naive has no interval: its cells say so.
+    assert lines[header + 2].split()[-2:] == ["-", "-"]
+    assert (
+        f"coverage %: {inside.sum()} of the 8 actual values lie inside the 80% intervals" in lines
+    )
+    assert (
+        "interval score (Winkler): the intervals' width plus 10 times the distance of "
+        "each miss; lower is better" in lines
+    )
+
+    # The plot draws the band of the table's bounds, labelled with the coverage.
+    ax = drawn["ax"]
+    (band,) = ax.collections
+    assert band.get_label() == "80% interval"
+    vertices = band.get_paths()[0].vertices
+    xs = np.unique(vertices[:, 0])
+    assert len(xs) == 8
+    assert_allclose([vertices[vertices[:, 0] == x, 1].min() for x in xs], lower, rtol=1e-12)
+    assert_allclose([vertices[vertices[:, 0] == x, 1].max() for x in xs], upper, rtol=1e-12)
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_coverage_without_holdout_prints_the_bounds_only(sales_csv, tmp_path, capsys):
+    output = tmp_path / "next.csv"
+    argv = [str(sales_csv), "--column", "units", "--date-column", "month", "--window", "6"]
+    argv += ["--holdout", "0", "--horizon", "3", "--coverage", "0.95", "--output", str(output)]
+    assert forecast([*argv, *QUICK]) == 0
+    out = capsys.readouterr().out
+    assert "horizon 3, 95% intervals" in out and "MAE" not in out
+    table = pd.read_csv(output, index_col=0)
+    assert list(table.columns) == ["forecast", "lower", "upper"]
+    assert list(table.index) == ["2020-01-01", "2020-02-01", "2020-03-01"]
+
+
+def test_series_too_short_to_calibrate_the_intervals(tmp_path, capsys):
+    # 16 training pairs cannot give held-out forecasts of 12 steps.
+    path = tmp_path / "short.csv"
+    values = 10 + np.random.default_rng(0).normal(size=20).cumsum()
+    path.write_text("v\n" + "\n".join(f"{v:.3f}" for v in values) + "\n")
+    argv = [str(path), "--window", "4", "--holdout", "0", "--horizon", "12"]
+    assert forecast([*argv, "--coverage", "0.9", "--epochs", "1"]) == 2
+    warning, line = capsys.readouterr().err.strip().splitlines()
+    assert warning.startswith("sklstm: warning: only 16 training pairs")
+    assert line.startswith("sklstm: error: ")
+    assert "too few training values to calibrate the 90% intervals of --coverage" in line
+    assert "16 pairs" in line
+    assert "use a longer series, a smaller --horizon, --window or --holdout" in line
+    assert "leave out --coverage" in line
+    assert "make_windows" not in line
+
+
+def test_help_explains_coverage_and_covariates(capsys):
+    with pytest.raises(SystemExit):
+        main(["forecast", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert (
+        "--coverage P" in text and "a share such as 0.9 or a percentage such as 90 or 90%" in text
+    )
+    assert "--covariates NAMES" in text and "separated by commas" in text
+    assert "sklstm forecast --coverage 0.9" in text
+    assert "--covariates price,promo" in text
+
+
+# --- Covariates known in advance: --covariates -------------------------------
+
+
+def _promo_csv(path, n=60, future=6, effect=10.0, future_promo=None, seed=0):
+    """Daily sales that jump by ``effect`` on promotion days; ``future`` rows to forecast."""
+    rng = np.random.default_rng(seed)
+    promo = (rng.random(n + future) < 0.35).astype(int)
+    if future_promo is not None:
+        promo[n:] = future_promo
+    sales = 20 + effect * promo + rng.normal(0, 0.3, n + future)
+    frame = pd.DataFrame(
+        {
+            "day": pd.date_range("2021-01-01", periods=n + future, freq="D").strftime("%Y-%m-%d"),
+            "promo": promo,
+            "sales": np.round(sales, 3),
+        }
+    )
+    frame.loc[n:, "sales"] = np.nan
+    frame.to_csv(path, index=False)
+    return frame
+
+
+COVARIATE_RUN = ["--date-column", "day", "--column", "sales", "--covariates", "promo"]
+COVARIATE_RUN += ["--window", "7", "--season", "7", "--epochs", "8"]
+
+
+def test_covariates_drive_the_forecast(tmp_path, capsys):
+    # The same history, two scenarios for the next 6 days: promotions on days
+    # 1, 3 and 5, or on days 2, 4 and 6. The forecast follows them.
+    tables = {}
+    for name, future in (("odd", [1, 0, 1, 0, 1, 0]), ("even", [0, 1, 0, 1, 0, 1])):
+        path, output = tmp_path / f"{name}.csv", tmp_path / f"out_{name}.csv"
+        frame = _promo_csv(path, future_promo=future)
+        argv = [str(path), *COVARIATE_RUN, "--holdout", "0", "--horizon", "6"]
+        assert forecast([*argv, "--output", str(output)]) == 0
+        out = capsys.readouterr().out
+        assert "sales with covariates promo, 60 training values, window 7, horizon 6" in out
+        tables[name] = pd.read_csv(output, index_col=0)
+    odd, even = tables["odd"]["forecast"].to_numpy(), tables["even"]["forecast"].to_numpy()
+    # The days after the last value of sales, the rows that held the promotions.
+    assert list(tables["odd"].index) == list(frame["day"].iloc[60:])
+    promo = np.array([1, 0, 1, 0, 1, 0], dtype=bool)
+    # The histories are the same, so without covariates the two forecasts
+    # would be too. A promotion adds 10; 8 epochs learn about 6 of it.
+    assert np.all((odd - even)[promo] > 3), (odd, even)
+    assert np.all((even - odd)[~promo] > 3), (odd, even)
+
+
+def test_covariates_with_a_holdout_use_the_held_out_rows(tmp_path, capsys):
+    path = tmp_path / "promo.csv"
+    frame = _promo_csv(path, n=66, future=0)
+    output = tmp_path / "table.csv"
+    argv = [str(path), *COVARIATE_RUN, "--holdout", "6", "--coverage", "0.9"]
+    assert forecast([*argv, "--output", str(output)]) == 0
+    out = capsys.readouterr().out
+    assert "60 training values, window 7, horizon 6, 90% intervals" in out
+    table = pd.read_csv(output, index_col=0)
+    assert list(table.columns) == ["forecast", "lower", "upper", "actual", "seasonal_naive"]
+    assert_allclose(table["actual"], frame["sales"].iloc[60:])
+    assert "coverage %: " in out and "MASE (season 7)" in out
+    # The held-out promotions shape the forecast: promotion days forecast higher.
+    promo = frame["promo"].iloc[60:].to_numpy(dtype=bool)
+    assert promo.any() and not promo.all()
+    assert table["forecast"][promo].min() > table["forecast"][~promo].max()
+    # A horizon past the held-out rows needs rows after them.
+    assert forecast([*argv, "--horizon", "8"]) == 2
+    line = _error_line(capsys)
+    assert "the 6 held-out row(s) and 0 row(s) after them give 6" in line
+    assert "add 2 row(s) with the covariates' future values, or use --horizon 6" in line
+
+
+def _covariate_error(path, capsys, *extra):
+    assert forecast([str(path), *COVARIATE_RUN, "--holdout", "0", "--horizon", "6", *extra]) == 2
+    return _error_line(capsys)
+
+
+def test_covariate_errors_come_before_training(tmp_path, monkeypatch, capsys):
+    _no_training(monkeypatch)
+    path = tmp_path / "promo.csv"
+    frame = _promo_csv(path)
+    before = path.read_bytes()
+
+    line = _covariate_error(path, capsys, "--covariates", "promo,price")
+    assert "no column 'price' (named in --covariates)" in line
+    assert "its columns are: day, promo, sales" in line
+
+    line = _covariate_error(path, capsys, "--horizon", "9")
+    assert "values at the 9 forecast steps" in line and "has 6 such row(s)" in line
+    assert "add 3 row(s) with the covariates' future values, or use --horizon 6" in line
+
+    frame.iloc[:60].to_csv(path, index=False)
+    line = _covariate_error(path, capsys)
+    assert "has 0 such row(s): add 6 row(s)" in line and "--horizon 0" not in line
+
+    bad = frame.astype({"promo": object})
+    bad.loc[10, "promo"] = "yes"
+    bad.to_csv(path, index=False)
+    line = _covariate_error(path, capsys)
+    assert "covariate column 'promo' is not numeric: line 12" in line and "'yes'" in line
+    assert "code flags and categories as 0, 1" in line
+
+    for row in (5, 63):  # a training row and a future row
+        gap = frame.astype({"promo": float})
+        gap.loc[row, "promo"] = np.nan
+        gap.to_csv(path, index=False)
+        line = _covariate_error(path, capsys)
+        assert f"covariate column 'promo' is empty on line {row + 2}" in line
+        assert "fill them" in line
+    # Rows past those the forecast reads may stay empty.
+    longer = pd.concat([frame, frame.iloc[-3:].assign(promo=np.nan)], ignore_index=True)
+    longer["day"] = pd.date_range("2021-01-01", periods=len(longer)).strftime("%Y-%m-%d")
+    longer.to_csv(path, index=False)
+    monkeypatch.undo()
+    assert forecast([str(path), *COVARIATE_RUN, "--holdout", "0", "--horizon", "6"]) == 0
+    capsys.readouterr()
+    _no_training(monkeypatch)
+
+    holes = frame.copy()
+    holes.loc[[20, 30], "sales"] = np.nan
+    holes.to_csv(path, index=False)
+    line = _covariate_error(path, capsys)
+    assert "column 'sales' has 2 empty value(s) before its last value (the first on line 22)" in (
+        line
+    )
+
+    path.write_bytes(before)
+    line = _covariate_error(path, capsys, "--covariates", "promo,sales")
+    assert "column 'sales' is both --column and a covariate" in line
+    line = _covariate_error(path, capsys, "--covariates", "promo,day")
+    assert "column 'day' is both --date-column and a covariate" in line
+    assert path.read_bytes() == before
+
+
+def test_covariate_names_and_files(tmp_path, monkeypatch, capsys):
+    _no_training(monkeypatch)
+    for text, message in (
+        ("promo,,price", "expected column names separated by commas, such as price,promo"),
+        ("promo,promo", "'promo,promo' names promo more than once"),
+    ):
+        with pytest.raises(SystemExit):
+            main(["forecast", "x.csv", "--covariates", text])
+        assert message in capsys.readouterr().err
+    assert forecast(["--covariates", "promo"]) == 2
+    assert "--covariates needs a CSV file" in _error_line(capsys)
+    path = tmp_path / "names.csv"
+    _promo_csv(path).rename(columns={"promo": "promo__flag"}).to_csv(path, index=False)
+    line = _covariate_error(path, capsys, "--covariates", "promo__flag")
+    assert "covariate column 'promo__flag' cannot be used under that name" in line
+    assert f"rename the column in {path}" in line
+
+
+def test_future_rows_without_covariates_are_explained(tmp_path, capsys):
+    path = tmp_path / "promo.csv"
+    _promo_csv(path)
+    assert forecast([str(path), "--column", "sales", "--window", "7"]) == 2
+    line = _error_line(capsys)
+    assert "column 'sales' has 6 empty value(s); fill or drop them" in line
+    assert "future values of covariates only with --covariates" in line
+
+
+def test_too_short_for_window_and_horizon_with_covariates(tmp_path, capsys):
+    path = tmp_path / "promo.csv"
+    _promo_csv(path, n=20)
+    line = _covariate_error(path, capsys, "--window", "14")
+    assert "too short: 20 training values (20 minus a holdout of 0)" in line
+    assert "--window 14 and --horizon 6 (with --covariates, each pair spans both)" in line
+    assert "need at least 21, so use a smaller --window, --horizon or --holdout" in line
+
+
+def test_few_pairs_with_covariates_count_the_horizon(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "promo.csv"
+    _promo_csv(path, n=30)
+    _no_training(monkeypatch)
+    with pytest.raises(AssertionError, match="the model was trained"):
+        forecast([str(path), *COVARIATE_RUN, "--holdout", "0", "--horizon", "6"])
+    (warning,) = capsys.readouterr().err.strip().splitlines()
+    assert warning.startswith(
+        "sklstm: warning: only 18 training pairs (30 training values, each pair spanning "
+        "--window 7 and --horizon 6), fewer than 20"
+    )
+    assert warning.endswith("or a smaller --window, --horizon or --holdout")
