@@ -98,11 +98,16 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         ``predict`` with those of ``y``). :meth:`score` scores forecasts of
         as many steps as its ``y`` has columns.
 
-    scaler : {"minmax", "standard"}, transformer or None, default="minmax"
+    scaler : {"minmax", "standard", "row"}, transformer or None, default="minmax"
         Transform of the values, fitted on the training values only (rows and
         targets together, as one column) and inverted on output. ``"minmax"``
         is ``MinMaxScaler(feature_range=(-1, 1))``, ``"standard"`` is
-        ``StandardScaler()``. A transformer or ``Pipeline`` is cloned, never
+        ``StandardScaler()``. ``"row"`` fits nothing: each row and its
+        targets are scaled by the row's own history (a MinMax of it to
+        (-1, 1)) and each forecast is unscaled the same way, and the network
+        reads every window on its own scale, so that series of any magnitude
+        share one network (many series in one ``fit``, or one series whose
+        level changes a lot). A transformer or ``Pipeline`` is cloned, never
         changed; its ``inverse_transform`` must undo its ``transform`` on the
         training values, else ``fit`` raises a ``ValueError``. ``None``
         leaves the values as they are. The built-in scalers, and a
@@ -137,11 +142,27 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
     dropout : float, default=0.0
         Dropout probability between stacked layers and before the output head.
 
+    n_estimators : int, default=5
+        Number of networks, each from its own seed drawn from
+        ``random_state``, trained together in one pass. Each ends with the
+        weights that training it alone with its seed would give (except with
+        ``dropout``, whose masks all draw from one random stream). Forecasts
+        are those of one recursive model that feeds the members' mean
+        prediction back at every step. ``1`` is one network.
+
     max_epochs : int, default=50
         Maximum number of passes over the training pairs. The defaults of
         the training parameters were chosen on a benchmark for accuracy over
         seeds and speed together (``benchmarks/README.md``); a long series
         has many pairs per epoch and may need fewer epochs.
+
+    max_steps : int or None, default=5000
+        Maximum number of optimisation steps (batches) of a fit, across
+        epochs; training ends at ``max_epochs`` or ``max_steps``, whichever
+        comes first, possibly in the middle of an epoch. The learning rate
+        decays along a cosine from ``learning_rate`` to a tenth of it over the
+        steps planned. ``None``: only ``max_epochs`` limits training. This
+        bounds the cost of a fit on long series and large panels.
 
     batch_size : int, default=32
         Number of training pairs per optimisation step.
@@ -171,6 +192,22 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
     tol : float, default=1e-4
         Minimum decrease of the monitored loss (mean squared error of scaled
         values) that counts as an improvement.
+
+    intervals : bool, default=False
+        Whether ``fit`` also calibrates prediction intervals and quantiles
+        (:meth:`predict_interval`, :meth:`predict_quantiles`, ``forecast``
+        with ``coverage``) for steps 1 to ``horizon_``. A second ensemble,
+        trained without the most recent ``calibration_fraction`` of the
+        rows, forecasts from those held-out origins; the errors of its
+        recursive forecasts, step by step, give the intervals. This costs
+        one more training run, and needs rows that carry, or continue into,
+        the values that followed them ``horizon_`` steps on. Point forecasts
+        do not change.
+
+    calibration_fraction : float, default=0.2
+        Share of the rows, the most recent in the order given, held out to
+        calibrate the intervals (at least twice ``horizon_`` rows, at most
+        half of them). Used only with ``intervals=True``.
 
     warm_start : bool, default=False
         When ``True``, ``fit`` continues from the fitted weights and keeps the
@@ -213,8 +250,9 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         magnitude and the scaler, which is ``scaler_[-1]``.
 
     module_ : torch.nn.Module
-        The fitted network, mapping windows ``(batch, window)`` to the next
-        value ``(batch,)`` in scaled units.
+        The fitted ensemble of ``n_estimators`` networks, ``module_.members``,
+        each mapping windows ``(batch, window)`` to the next value
+        ``(batch,)`` in scaled units.
 
     loss_curve_ : list of float
         Mean training loss (scaled units) of each epoch.
@@ -228,6 +266,15 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
 
     best_validation_score_ : float or None
         The best of ``validation_scores_``; else ``None``.
+
+    covariates_ : list of str
+        Names of the covariates, for rows with covariates only (columns
+        ``<covariate>_lag_<k>`` and ``<covariate>_step_<k>``, as
+        :func:`make_windows` names them).
+
+    covariate_scaler_ : transformer
+        For rows with covariates only: the fitted scaling of each covariate,
+        an affine map of its training range onto (-1, 1).
 
     See Also
     --------
@@ -373,8 +420,10 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
     def partial_fit(self, X, y):
         """Continue training on ``X``, ``y`` for ``max_epochs`` more epochs.
 
-        The fitted scaler, weights and optimizer state are kept; on an
-        unfitted estimator this is the same as ``fit``.
+        At most ``max_steps`` more steps, with the learning rate decaying from
+        ``learning_rate`` again over them. The fitted scaler, weights,
+        optimizer state and interval calibration are kept; on an unfitted
+        estimator this is the same as ``fit``.
 
         Parameters
         ----------
@@ -847,6 +896,18 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         ------
         ValueError
             If the model was fitted with ``intervals=False``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMForecaster, make_windows
+        >>> X, y = make_windows(np.sin(np.arange(200) / 4), window=8, horizon=3)
+        >>> model = LSTMForecaster(
+        ...     intervals=True, n_estimators=2, max_epochs=3, random_state=0
+        ... ).fit(X, y)
+        >>> lower, upper = model.predict_interval(X[-2:], coverage=0.9)
+        >>> lower.shape, bool(np.all(lower <= upper))
+        ((2, 3), True)
         """
         check_is_fitted(self)
         (coverage,) = check_levels(coverage, "coverage")
@@ -873,6 +934,17 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         ------
         ValueError
             If the model was fitted with ``intervals=False``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMForecaster, make_windows
+        >>> X, y = make_windows(np.sin(np.arange(200) / 4), window=8, horizon=3)
+        >>> model = LSTMForecaster(
+        ...     intervals=True, n_estimators=2, max_epochs=3, random_state=0
+        ... ).fit(X, y)
+        >>> model.predict_quantiles(X[-2:], quantiles=[0.05, 0.5, 0.95]).shape
+        (2, 3, 3)
         """
         check_is_fitted(self)
         levels = check_levels(quantiles, "quantiles")
@@ -968,6 +1040,27 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             a model fitted without intervals; if covariates are missing or do
             not reach ``steps`` steps past the history (the message names the
             missing time stamps).
+
+        Examples
+        --------
+        >>> from sklstm import LSTMForecaster, make_windows
+        >>> from sklstm.datasets import load_airline
+        >>> y = load_airline()
+        >>> X, Y = make_windows(y, window=12, horizon=6)
+        >>> model = LSTMForecaster(
+        ...     intervals=True, n_estimators=2, max_epochs=3, random_state=0
+        ... ).fit(X, Y)
+        >>> model.forecast(y).index[0]
+        Timestamp('1961-01-01 00:00:00')
+        >>> list(model.forecast(y, steps=3, coverage=0.8).columns)
+        ['forecast', 'lower', 'upper']
+
+        A wide DataFrame is a panel: every series is forecast.
+
+        >>> import pandas as pd
+        >>> panel = pd.DataFrame({"airline": y, "doubled": 2 * y})
+        >>> model.forecast(panel, steps=2).shape
+        (2, 2)
         """
         check_is_fitted(self)
         steps = self.horizon_ if steps is None else steps
