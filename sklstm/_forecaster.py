@@ -107,9 +107,9 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         (-1, 1)) and each forecast is unscaled the same way, and the network
         reads every window on its own scale, so that series of any magnitude
         share one network (many series in one ``fit``). A transformer or
-        ``Pipeline`` is cloned, never
-        changed; its ``inverse_transform`` must undo its ``transform`` on the
-        training values, else ``fit`` raises a ``ValueError``. ``None``
+        ``Pipeline`` is cloned, never changed; its ``inverse_transform`` must
+        undo its ``transform`` on the training values, else ``fit`` raises a
+        ``ValueError``. ``None``
         leaves the values as they are. The built-in scalers, and a
         ``MinMaxScaler``, ``StandardScaler``, ``MaxAbsScaler`` or
         ``RobustScaler`` passed in, are preceded by a division by the
