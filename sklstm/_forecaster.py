@@ -409,8 +409,10 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
     def partial_fit(self, X, y):
         """Continue training on ``X``, ``y`` for ``max_epochs`` more epochs.
 
-        The fitted scaler, weights and optimizer state are kept; on an
-        unfitted estimator this is the same as ``fit``.
+        At most ``max_steps`` more steps, with the learning rate decaying from
+        ``learning_rate`` again over them. The fitted scaler, weights,
+        optimizer state and interval calibration are kept; on an unfitted
+        estimator this is the same as ``fit``.
 
         Parameters
         ----------
@@ -470,6 +472,18 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         ------
         ValueError
             If the model was fitted with ``intervals=False``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMForecaster, make_windows
+        >>> X, y = make_windows(np.sin(np.arange(200) / 4), window=8, horizon=3)
+        >>> model = LSTMForecaster(
+        ...     intervals=True, n_estimators=2, max_epochs=3, random_state=0
+        ... ).fit(X, y)
+        >>> lower, upper = model.predict_interval(X[-2:], coverage=0.9)
+        >>> lower.shape, bool(np.all(lower <= upper))
+        ((2, 3), True)
         """
         check_is_fitted(self)
         (coverage,) = check_levels(coverage, "coverage")
@@ -496,6 +510,17 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         ------
         ValueError
             If the model was fitted with ``intervals=False``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMForecaster, make_windows
+        >>> X, y = make_windows(np.sin(np.arange(200) / 4), window=8, horizon=3)
+        >>> model = LSTMForecaster(
+        ...     intervals=True, n_estimators=2, max_epochs=3, random_state=0
+        ... ).fit(X, y)
+        >>> model.predict_quantiles(X[-2:], quantiles=[0.05, 0.5, 0.95]).shape
+        (2, 3, 3)
         """
         check_is_fitted(self)
         levels = check_levels(quantiles, "quantiles")
@@ -591,6 +616,27 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             a model fitted without intervals; if covariates are missing or do
             not reach ``steps`` steps past the history (the message names the
             missing time stamps).
+
+        Examples
+        --------
+        >>> from sklstm import LSTMForecaster, make_windows
+        >>> from sklstm.datasets import load_airline
+        >>> y = load_airline()
+        >>> X, Y = make_windows(y, window=12, horizon=6)
+        >>> model = LSTMForecaster(
+        ...     intervals=True, n_estimators=2, max_epochs=3, random_state=0
+        ... ).fit(X, Y)
+        >>> model.forecast(y).index[0]
+        Timestamp('1961-01-01 00:00:00')
+        >>> list(model.forecast(y, steps=3, coverage=0.8).columns)
+        ['forecast', 'lower', 'upper']
+
+        A wide DataFrame is a panel: every series is forecast.
+
+        >>> import pandas as pd
+        >>> panel = pd.DataFrame({"airline": y, "doubled": 2 * y})
+        >>> model.forecast(panel, steps=2).shape
+        (2, 2)
         """
         check_is_fitted(self)
         steps = self.horizon_ if steps is None else steps

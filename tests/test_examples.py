@@ -34,7 +34,13 @@ def clean_figures():
 
 def test_examples_are_found():
     names = {path.name for path in EXAMPLES}
-    assert {"plot_airline_tutorial.py", "plot_many_series.py", "plot_lstm_vs_gru.py"} <= names
+    assert {
+        "plot_airline_tutorial.py",
+        "plot_many_series.py",
+        "plot_lstm_vs_gru.py",
+        "plot_intervals.py",
+        "plot_covariates.py",
+    } <= names
 
 
 @pytest.mark.slow
@@ -145,6 +151,10 @@ def test_user_guide_lists_every_page():
         "cross_validation",
         "sklearn_integration",
         "settings",
+        "ensembles",
+        "intervals",
+        "panels",
+        "covariates",
         "persistence",
     ):
         assert f"\n   {page}\n" in index
@@ -175,12 +185,38 @@ def test_contract_lists_every_parameter_with_its_default():
     assert documented == LSTMForecaster().get_params()
 
 
+def test_docstring_states_every_parameter_with_its_default():
+    # The contract and the guide refer to the parameters' documentation for
+    # the defaults, so the docstring must follow the code when a default changes.
+    import re
+
+    from sklstm import LSTMForecaster
+
+    section = LSTMForecaster.__doc__.split("Parameters\n    ----------\n", 1)[1]
+    section = section.split("\n    Attributes\n", 1)[0]
+    stated = {
+        name: ast.literal_eval(default)
+        for name, default in re.findall(r"^    (\w+) : .*default=(.+)$", section, re.MULTILINE)
+    }
+    assert stated == LSTMForecaster().get_params()
+
+
+def _public_attributes(model):
+    return {name for name in vars(model) if name.endswith("_") and not name.startswith("_")}
+
+
 def test_contract_lists_every_fitted_attribute(airline):
+    import pandas as pd
+
     from sklstm import LSTMForecaster, make_windows
 
     text = (ROOT / "docs" / "user_guide" / "contract.rst").read_text(encoding="utf-8")
     documented = set(_table_rows(text, "Fitted attributes"))
+    params = {"hidden_size": 4, "max_epochs": 1, "n_estimators": 1, "random_state": 0}
     X, y = make_windows(airline[:40], window=6)
-    model = LSTMForecaster(hidden_size=4, max_epochs=1, random_state=0).fit(X, y)
-    public = {name for name in vars(model) if name.endswith("_") and not name.startswith("_")}
+    public = _public_attributes(LSTMForecaster(**params).fit(X, y))
+    # Rows with covariates add the attributes that describe them.
+    flag = pd.DataFrame({"flag": (airline.index.month == 12).astype(float)}, index=airline.index)
+    X, y = make_windows(airline[:40], window=6, covariates=flag[:40])
+    public |= _public_attributes(LSTMForecaster(**params).fit(X, y))
     assert documented == public
