@@ -149,7 +149,9 @@ def fit_checked(estimator, X, y, incremental, continuing, context):
         covariates = scaled_covariates(
             covariate_scaler,
             X[:, layout.covariate_lags],
-            X[:, layout.covariate_steps[:, : Y.shape[1]]],
+            # All the future steps the rows carry: training reads those of
+            # the targets, the calibration those of the whole horizon.
+            X[:, layout.covariate_steps],
             fit_scaler=not continuing,
         )
 
@@ -250,7 +252,11 @@ def calibrate(estimator, values, n_lags, scaler, sequences, covariates, window, 
     ``sequences`` holds the same in the network's units).
     """
     n_rows = len(sequences)
-    n_held = min(max(math.ceil(estimator.calibration_fraction * n_rows), 2 * steps), n_rows // 2)
+    future, n_series = continuations(values, n_lags, steps)
+    # At least two horizons of each series' most recent origins (rows of many
+    # series interleave by time), at most half of the rows.
+    n_held = max(math.ceil(estimator.calibration_fraction * n_rows), 2 * steps * n_series)
+    n_held = min(n_held, n_rows // 2)
     if n_held < 1 or n_rows - n_held < 2:
         raise ValueError(
             f"intervals=True holds out the most recent rows to calibrate the "
@@ -258,6 +264,16 @@ def calibrate(estimator, values, n_lags, scaler, sequences, covariates, window, 
             "intervals=False."
         )
     held = slice(n_rows - n_held, None)
+    future = future[held]
+    reached = np.isfinite(future).any(axis=0)
+    if not reached.all():
+        raise ValueError(
+            f"intervals=True needs the actual values {steps} steps after held-out "
+            f"origins, but the rows do not reach step {int(np.argmin(reached)) + 1}: each "
+            "row's targets and the rows that continue it (one step later) give what "
+            f"followed it. Cut the rows with make_windows(series, window, "
+            f"horizon={steps}) or from a longer series, or set intervals=False."
+        )
     seeds = fit["rng"].randint(np.iinfo(np.int32).max, size=int(estimator.n_estimators))
     module = build_module(seeds, **fit["config"])
     rows = slice(0, n_rows - n_held)
@@ -272,24 +288,13 @@ def calibrate(estimator, values, n_lags, scaler, sequences, covariates, window, 
         fit["device"],
         linear_start=True,
     )
-    future = continuations(values, n_lags, steps)[held]
     future = scaled_future(scaler, values[held, :n_lags], future)
     origins = sequences[held, n_lags - window : n_lags]
     known = None
     if covariates is not None:
         known = covariates[held, n_lags - window : n_lags + steps]
     forecasts, units = forecast_scaled(module.eval(), origins, steps, known, fit["device"])
-    errors = heldout_errors(future, forecasts, units)
-    missing = [k + 1 for k, e in enumerate(errors) if not len(e)]
-    if missing:
-        raise ValueError(
-            f"intervals=True needs the actual values {steps} steps after held-out "
-            f"origins, but the rows do not reach step {missing[0]}: each row's "
-            "targets and the rows that continue it (one step later) give what "
-            f"followed it. Cut the rows with make_windows(series, window, "
-            f"horizon={steps}) or from a longer series, or set intervals=False."
-        )
-    return StepCalibration(errors)
+    return StepCalibration(heldout_errors(future, forecasts, units))
 
 
 def changed_config_message(estimator, config, X, context):

@@ -257,7 +257,9 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         the networks still training); else ``None``.
 
     best_validation_score_ : float or None
-        The best of ``validation_scores_``; else ``None``.
+        With ``early_stopping``, the score of the weights kept: with one
+        network the best of ``validation_scores_``, with several the mean of
+        each network's best score; else ``None``.
 
     See Also
     --------

@@ -166,6 +166,9 @@ def continuations(sequences, n_lags, steps):
     Returns
     -------
     future : ndarray of shape (n_rows, steps)
+    n_chains : int
+        Number of chains the rows form: rows that continue no other row start
+        one, so rows cut from ``S`` series form ``S`` chains.
     """
     sequences = np.asarray(sequences)
     n_rows, length = sequences.shape
@@ -173,8 +176,8 @@ def continuations(sequences, n_lags, steps):
     future = np.full((n_rows, steps), np.nan)
     known = min(n_targets, steps)
     future[:, :known] = sequences[:, n_lags : n_lags + known]
-    if steps <= n_targets or n_rows == 0:
-        return future
+    if n_rows == 0:
+        return future, 0
     # Exact copies of the same series values: their bytes identify them.
     histories = np.ascontiguousarray(sequences[:, :n_lags])
     shifted = np.ascontiguousarray(sequences[:, 1 : n_lags + 1])
@@ -182,12 +185,13 @@ def continuations(sequences, n_lags, steps):
     for row in range(n_rows):
         first.setdefault(histories[row].tobytes(), row)
     successor = np.array([first.get(shifted[row].tobytes(), -1) for row in range(n_rows)])
+    n_chains = n_rows - len(set(successor[successor >= 0].tolist()))
     current = successor.copy()
     for step in range(n_targets, steps):
         linked = current >= 0
         future[linked, step] = sequences[current[linked], -1]
         current = np.where(linked, successor[np.maximum(current, 0)], -1)
-    return future
+    return future, n_chains
 
 
 def heldout_errors(future, forecasts, units):

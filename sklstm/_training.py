@@ -163,21 +163,22 @@ class _LeanNet(NeuralNet):
         for group in self.optimizer_.param_groups:
             group["lr"] = self.lr * factor
 
-    def _member_losses(self, batch):
+    def _member_errors(self, batch):
+        """Each active member's errors ``(n_active, batch)``, and their units."""
         x, y, known = batch
         active = self.active_
         if len(active) < x.shape[0]:
             x, y = x[active], y[active]
             known = None if known is None else known[active]
         pred = self.module_(x, known, members=active)
-        # Errors in each window's own unit (1 unless the network scales
-        # windows): every window weighs the same, whatever its magnitude.
-        error = (pred - y) / self.module_.scale(x, members=active)
-        return error.square().mean(dim=1)
+        return pred - y, self.module_.scale(x, members=active)
 
     def train_step(self, batch, **fit_params):
         self.optimizer_.zero_grad(set_to_none=True)
-        losses = self._member_losses(batch)
+        error, unit = self._member_errors(batch)
+        # Errors in each window's own unit (1 unless the network scales
+        # windows): every window weighs the same, whatever its magnitude.
+        losses = (error / unit).square().mean(dim=1)
         losses.sum().backward()
         self._anneal()
         self.optimizer_.step()
@@ -185,7 +186,10 @@ class _LeanNet(NeuralNet):
         return losses.detach()
 
     def validation_step(self, batch, **fit_params):
-        return self._member_losses(batch)
+        # The loss in each member's unit, and the plain mean squared error in
+        # the scaler's units that members stop on and the R² is read from.
+        error, unit = self._member_errors(batch)
+        return torch.stack(((error / unit).square().mean(dim=1), error.square().mean(dim=1)))
 
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
         if iterator is None:
@@ -201,24 +205,30 @@ class _LeanNet(NeuralNet):
             )
         # Batch losses stay on the device, in a buffer allocated once, and are
         # reduced once per epoch: no host sync per batch.
-        losses = torch.empty((len(iterator), len(active)), dtype=torch.float64, device=self.device)
+        kinds = 1 if training else 2
+        losses = torch.empty(
+            (len(iterator), kinds, len(active)), dtype=torch.float64, device=self.device
+        )
         sizes = []
         with torch.set_grad_enabled(training):
             for i, batch in enumerate(iterator):
-                losses[i] = step_fn(batch)
+                losses[i] = step_fn(batch).reshape(kinds, -1)
                 sizes.append(batch[1].shape[1])
                 if training and self.steps_done_ >= self.steps_total_:
                     # The step budget ends training, possibly mid-epoch.
                     self.budget_spent_ = True
                     break
         weights = torch.tensor(sizes, dtype=torch.float64, device=self.device)
-        per_member = (weights @ losses[: len(sizes)]) / max(sum(sizes), 1)
-        member_losses = [math.nan] * len(self.module_)
-        for e, value in zip(active, per_member.tolist(), strict=True):
-            member_losses[e] = value
+        per_member = torch.einsum("b,bka->ka", weights, losses[: len(sizes)])
+        per_member = (per_member / max(sum(sizes), 1)).tolist()
         row = _last_row(self.history)
+        row[prefix + "_loss"] = float(np.mean(per_member[0]))
+        # What each member stops on: its training loss, or its validation MSE.
+        monitored = per_member[0] if training else per_member[1]
+        member_losses = [math.nan] * len(self.module_)
+        for e, value in zip(active, monitored, strict=True):
+            member_losses[e] = value
         row[prefix + "_member_losses"] = member_losses
-        row[prefix + "_loss"] = float(np.mean([member_losses[e] for e in active]))
 
     def on_epoch_begin(self, net, **kwargs):
         # NeuralNet.on_epoch_begin, without History.record's copy of the history.
@@ -503,9 +513,18 @@ def train(
     if valid_pairs is not None:
         # R² of one-step predictions on the validation pairs, as MLPRegressor
         # reports validation scores: higher is better.
+        # With several members: per epoch the mean over the members still
+        # training, and the best as the mean of each member's best score,
+        # the score of the weights each member keeps.
         variance = valid_pairs.targets_variance() or 1.0
-        validation_scores = [1.0 - row["valid_loss"] / variance for row in epochs]
-        best_score = float(np.max(validation_scores))
+
+        def score(mse):
+            return 1.0 - mse / variance
+
+        validation_scores = [
+            float(np.nanmean([score(m) for m in row["valid_member_losses"]])) for row in epochs
+        ]
+        best_score = float(np.mean([score(m) for m in stopper.best_loss_]))
     return TrainResult(
         loss_curve=[row["train_loss"] for row in epochs],
         validation_scores=validation_scores,

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-import sklstm._forecaster
+import sklstm._fitting
 from sklstm import LSTMForecaster, make_windows
 
 
@@ -17,7 +17,9 @@ def rows():
 
 
 def test_max_steps_ends_training_mid_epoch_without_a_warning(rows, record_batches):
-    model = LSTMForecaster(max_epochs=50, max_steps=7, n_estimators=1, hidden_size=4, random_state=0)
+    model = LSTMForecaster(
+        max_epochs=50, max_steps=7, n_estimators=1, hidden_size=4, random_state=0
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with record_batches() as passes:
@@ -55,13 +57,13 @@ def test_learning_rate_decays_over_the_planned_steps(rows, monkeypatch):
 
 def test_fit_trains_with_one_thread_and_restores_the_callers_setting(rows, monkeypatch):
     inside = []
-    train = sklstm._forecaster.train
+    train = sklstm._fitting.train
 
     def spy(*args, **kwargs):
         inside.append(torch.get_num_threads())
         return train(*args, **kwargs)
 
-    monkeypatch.setattr(sklstm._forecaster, "train", spy)
+    monkeypatch.setattr(sklstm._fitting, "train", spy)
     before = torch.get_num_threads()
     try:
         torch.set_num_threads(2)
@@ -69,7 +71,7 @@ def test_fit_trains_with_one_thread_and_restores_the_callers_setting(rows, monke
         assert inside == [1]
         assert torch.get_num_threads() == 2
         # Also when fit fails.
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="window=99 is longer"):
             LSTMForecaster(window=99).fit(*rows)
         assert torch.get_num_threads() == 2
     finally:

@@ -61,7 +61,8 @@ def test_continuations_follow_the_rows_of_one_series():
     series = np.arange(30.0)
     X, y = make_windows(series, window=5)
     sequences = np.column_stack((X, y))
-    future = continuations(sequences, n_lags=5, steps=4)
+    future, n_chains = continuations(sequences, n_lags=5, steps=4)
+    assert n_chains == 1
     for i in range(len(X)):
         expected = series[i + 5 : i + 9]
         known = future[i][np.isfinite(future[i])]
@@ -74,7 +75,8 @@ def test_continuations_of_panel_rows_stay_within_their_series():
     panel = pd.DataFrame({"a": np.arange(20.0), "b": 100 + np.arange(20.0) * 2})
     X, y = make_windows(panel, window=4, horizon=2)
     sequences = np.column_stack((X, y))
-    future = continuations(sequences, n_lags=4, steps=5)
+    future, n_chains = continuations(sequences, n_lags=4, steps=5)
+    assert n_chains == 2
     for row, (_, name) in zip(future, X.index, strict=True):
         values = row[np.isfinite(row)]
         assert (values < 100).all() if name == "a" else (values >= 100).all()
@@ -101,8 +103,13 @@ def test_coverage_on_an_ar1_is_nominal_per_step():
     train, test = series[:1000], series[1000:]
     X, y = make_windows(train, window=16)
     model = LSTMForecaster(
-        window=16, horizon=horizon, intervals=True, hidden_size=8, n_estimators=2,
-        max_epochs=10, random_state=0,
+        window=16,
+        horizon=horizon,
+        intervals=True,
+        hidden_size=8,
+        n_estimators=2,
+        max_epochs=10,
+        random_state=0,
     ).fit(X, y)
     origins, actual = make_windows(test, window=16, horizon=horizon, step=horizon)
     n = len(origins)
@@ -200,7 +207,9 @@ def test_errors(fitted):
     with pytest.raises(ValueError, match="calibrated for 12 steps ahead, but 13"):
         model.forecast(train, steps=13, coverage=0.9)
     plain = LSTMForecaster(**FAST).fit(X, Y)
-    with pytest.raises(ValueError, match=r"fitted with intervals=False\. Fit it with intervals=True"):
+    with pytest.raises(
+        ValueError, match=r"fitted with intervals=False\. Fit it with intervals=True"
+    ):
         plain.predict_interval(X)
     with pytest.raises(ValueError, match="intervals=False"):
         plain.forecast(train, coverage=0.9)
@@ -259,3 +268,34 @@ def test_in_a_pipeline_and_a_grid_search():
     best = search.best_estimator_
     lower, upper = best[-1].predict_interval(best[:-1].transform(X[-3:]))
     assert lower.shape == (3, 6) and np.all(lower <= upper)
+
+
+def test_covariates_with_one_step_targets_calibrate_the_whole_horizon():
+    rng = np.random.default_rng(0)
+    flag = (rng.random(300) < 0.2).astype(float)
+    series = pd.Series(np.sin(np.arange(300) / 4) + 2 * flag + 0.1 * rng.standard_normal(300))
+    covariates = pd.DataFrame({"flag": flag})
+    X, Y = make_windows(series, window=8, horizon=3, covariates=covariates)
+    # One-step targets, but rows that carry 3 future covariate steps.
+    model = LSTMForecaster(horizon=3, intervals=True, **FAST).fit(X, Y["step_1"])
+    lower, upper = model.predict_interval(X.iloc[-5:])
+    assert lower.shape == (5, 3) and np.all(lower <= upper)
+
+
+def test_panel_rows_of_one_step_calibrate_over_time():
+    rng = np.random.default_rng(1)
+    t = np.arange(120)
+    panel = pd.DataFrame(
+        {
+            f"s{i}": (10**i) * (5 + np.sin(t / 3 + i) + 0.1 * rng.standard_normal(120))
+            for i in range(6)
+        }
+    )
+    X, y = make_windows(panel, window=8)
+    model = LSTMForecaster(horizon=9, scaler="row", intervals=True, **FAST).fit(X, y)
+    # Each series' held-out stretch reaches 9 steps ahead.
+    assert model._calibration.counts_.min() > 0
+    frame = model.forecast(panel, steps=9, coverage=0.8)
+    assert frame.shape == (9, 18)
+    lower, upper = frame["s3"]["lower"], frame["s3"]["upper"]
+    assert (lower <= upper).all() and (upper - lower).mean() > 100  # in the series' own units

@@ -422,6 +422,8 @@ def test_a_file_of_format_1_loads_as_one_network():
     series = np.sin(np.arange(60) / 3) + np.arange(60) / 30
     assert len(model.module_.members) == 1
     assert model.n_estimators == 1
-    assert_array_equal(model.forecast(series, steps=5), np.load(data / "model-format-1-predictions.npy"))
+    assert_array_equal(
+        model.forecast(series, steps=5), np.load(data / "model-format-1-predictions.npy")
+    )
     with pytest.raises(ValueError, match="intervals=False"):
         model.predict_interval(series[None, -8:])
