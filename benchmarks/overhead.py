@@ -33,6 +33,7 @@ Run alone on the machine for numbers worth publishing::
 """
 
 import json
+import math
 import statistics
 import subprocess
 import sys
@@ -47,7 +48,7 @@ from _common import airline_split, parser, print_table, stats, timed, write_repo
 from sklstm import LSTMForecaster, make_windows
 from sklstm._module import build_module
 from sklstm._scaling import make_scaler
-from sklstm._training import _OPTIMIZERS, WindowPairs
+from sklstm._training import _OPTIMIZERS, WindowPairs, fit_linear_skips
 
 SIZES = {
     # reps (short airline fits, longer cases), long series, long epochs, predict origins, horizon
@@ -69,49 +70,69 @@ def synthetic_series(n, seed=0):
 def hand_fit(X, y, estimator, epochs, config=None):
     """Train like ``estimator.fit(X, y)`` would, written out by hand.
 
-    The network is built from ``config``, by default the configuration of the
-    estimator's last fit (its ``_module_config_``).
+    The ensemble is built from ``config``, by default the configuration of
+    the estimator's last fit (its ``_module_config_``): each network from its
+    own seed, drawing its own shuffles, its linear skip started at the same
+    least-squares fit; one optimizer step per batch for all of them, the
+    learning rate decaying along the same cosine. No validation, callbacks,
+    stopping rule or best-weight restore.
     """
-    seed = np.random.RandomState(estimator.random_state).randint(np.iinfo(np.int32).max)
+    n_members = int(estimator.n_estimators)
+    rng = np.random.RandomState(estimator.random_state)
+    seeds = rng.randint(np.iinfo(np.int32).max, size=n_members)
     sequences = np.concatenate((X, np.reshape(y, (len(y), -1))), axis=1)
     scaler = make_scaler(estimator.scaler).fit(sequences.reshape(-1, 1))
     scaled = scaler.transform(sequences.reshape(-1, 1)).astype(np.float32)
     pairs = WindowPairs(torch.from_numpy(scaled.reshape(sequences.shape)), estimator.window)
-    model = build_module(seed, **(estimator._module_config_ if config is None else config))
+    model = build_module(seeds, **(estimator._module_config_ if config is None else config))
+    fit_linear_skips(model, pairs)
     optimizer = _OPTIMIZERS[estimator.optimizer](
         model.parameters(), lr=estimator.learning_rate, weight_decay=estimator.weight_decay
     )
-    criterion = torch.nn.MSELoss()
-    shuffle = torch.Generator().manual_seed(seed)
+    shuffles = [torch.Generator().manual_seed(int(seed)) for seed in seeds]
     batch = estimator.batch_size
+    n_steps = epochs * -(-len(pairs) // batch)
+    step = 0
     losses = []
     model.train()
     for _ in range(epochs):
-        order = torch.randperm(len(pairs), generator=shuffle)
-        total = 0.0
+        orders = torch.stack([torch.randperm(len(pairs), generator=g) for g in shuffles])
+        total = torch.zeros(n_members, dtype=torch.float64)
         for start in range(0, len(pairs), batch):
-            inputs, targets = pairs.gather(order[start : start + batch])
+            index = orders[:, start : start + batch]
+            inputs, targets, _ = pairs.gather(index.reshape(-1))
+            inputs = inputs.reshape(*index.shape, -1)
+            targets = targets.reshape(index.shape)
+            decay = 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / n_steps))
+            for group in optimizer.param_groups:
+                group["lr"] = estimator.learning_rate * decay
             optimizer.zero_grad()
-            loss = criterion(model(inputs), targets)
-            loss.backward()
+            error = (model(inputs) - targets) / model.scale(inputs)
+            loss = error.square().mean(dim=1)
+            loss.sum().backward()
             optimizer.step()
-            total += loss.item() * len(targets)
-        losses.append(total / len(pairs))
+            step += 1
+            total += loss.detach().double() * index.shape[1]
+        losses.append(float(total.mean()) / len(pairs))
     return model, scaler, losses
 
 
 @torch.no_grad()
 def hand_predict(model, scaler, X, window, steps):
-    """Recursive forecasts: one batched forward pass per step, written by hand."""
+    """Recursive forecasts, written by hand: per step the networks' mean is fed back."""
     model.eval()
     n = len(X)
     scaled = scaler.transform(X[:, -window:].reshape(-1, 1)).reshape(n, window)
     windows = torch.as_tensor(scaled, dtype=torch.float32)
-    out = torch.empty((n, steps))
+    # Padded to a whole row block, as the estimator does (its predictions do
+    # not depend on how many rows share a batch).
+    padding = -n % 16
+    windows = torch.cat((windows, windows[-1:].expand(padding, -1)))
+    out = torch.empty((len(windows), steps), dtype=torch.float64)
     for step in range(steps):
-        out[:, step] = model(windows)
-        windows = torch.cat((windows[:, 1:], out[:, step : step + 1]), dim=1)
-    return scaler.inverse_transform(out.double().numpy().reshape(-1, 1)).reshape(n, steps)
+        out[:, step] = torch.stack([m(windows).double() for m in model.members]).mean(0)
+        windows = torch.cat((windows[:, 1:], out[:, step : step + 1].float()), dim=1)
+    return scaler.inverse_transform(out[:n].numpy().reshape(-1, 1)).reshape(n, steps)
 
 
 # --- measurements ---------------------------------------------------------
@@ -188,7 +209,7 @@ def cold_fits(kind, config):
     X, y = make_windows(train, window=12)
     X, y = np.ascontiguousarray(X), np.ascontiguousarray(y)
     estimator = LSTMForecaster(
-        window=12, horizon=12, max_epochs=20, n_iter_no_change=20, random_state=0
+        window=12, horizon=12, max_epochs=20, n_iter_no_change=21, random_state=0
     )
     if kind == "hand":
         fit = lambda: hand_fit(X, y, estimator, 20, config)  # noqa: E731
@@ -252,13 +273,20 @@ def main(argv=None):
 
     train, _ = airline_split()
     X_air, y_air = make_windows(train, window=12)
-    airline = LSTMForecaster(window=12, horizon=12, random_state=0)
+    # No network stops early (patience beyond the epochs), so that both do
+    # exactly the same work, epoch for epoch.
+    airline = LSTMForecaster(window=12, horizon=12, n_iter_no_change=51, random_state=0)
     if args.quick:
         airline.set_params(max_epochs=3)
     series = synthetic_series(n_long + n_origins + 24)
     X_long, y_long = make_windows(series[:n_long], window=24)
     long = LSTMForecaster(
-        window=24, horizon=horizon, batch_size=16, max_epochs=long_epochs, random_state=0
+        window=24,
+        horizon=horizon,
+        batch_size=16,
+        max_epochs=long_epochs,
+        n_iter_no_change=long_epochs + 1,
+        random_state=0,
     )
 
     rows = [
