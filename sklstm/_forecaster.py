@@ -121,7 +121,7 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
     dropout : float, default=0.0
         Dropout probability between stacked layers and before the output head.
 
-    n_estimators : int, default=4
+    n_estimators : int, default=2
         Number of networks in the ensemble. They are trained together, in one
         pass over the batches with one optimizer, each from its own
         initialisation and with its own shuffles, and each ends with the
@@ -331,7 +331,7 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         hidden_size=32,
         num_layers=1,
         dropout=0.0,
-        n_estimators=4,
+        n_estimators=2,
         max_epochs=50,
         max_steps=5000,
         batch_size=32,

@@ -15,10 +15,15 @@ from ._forecast_index import future_index
 from ._layout import RowLayout
 from ._module import predict_recursive
 from ._scaling import RowMinMax, scaled_covariates
+from ._threads import torch_threads
 from ._validation import validate_input
 
 # Rows predicted per chunk: bounds the memory of ``predict`` on many origins.
 _PREDICT_CHUNK = 8192
+# Torch threads of a prediction (see sklstm._threads): one, as in fit; 10,000
+# series forecast 12 steps ahead faster with one thread than with two on
+# this project's 2-core benchmark machine when the other core is busy.
+_PREDICT_THREADS = 1
 
 
 def _steps(n):
@@ -235,14 +240,15 @@ def forecast_values(estimator, windows, steps, covariates=None, quantiles=None):
     if quantiles is not None:
         offsets = calibration_of(estimator).offsets(quantiles, steps)
     device = next(estimator.module_.parameters()).device
-    for start in range(0, len(windows), _PREDICT_CHUNK):
-        chunk = slice(start, start + _PREDICT_CHUNK)
-        scaled, statistics = scale_windows(estimator, windows[chunk])
-        known = None if covariates is None else covariates[chunk]
-        values, units = forecast_scaled(estimator.module_, scaled, steps, known, device)
-        if offsets is not None:
-            values = values[:, :, None] + units[:, None, None] * offsets[None]
-        out[chunk] = unscale(estimator, values, statistics)
+    with torch_threads(_PREDICT_THREADS):
+        for start in range(0, len(windows), _PREDICT_CHUNK):
+            chunk = slice(start, start + _PREDICT_CHUNK)
+            scaled, statistics = scale_windows(estimator, windows[chunk])
+            known = None if covariates is None else covariates[chunk]
+            values, units = forecast_scaled(estimator.module_, scaled, steps, known, device)
+            if offsets is not None:
+                values = values[:, :, None] + units[:, None, None] * offsets[None]
+            out[chunk] = unscale(estimator, values, statistics)
     if quantiles is not None:
         # An inverse transform that reverses the order would swap them.
         out.sort(axis=-1)

@@ -5,9 +5,10 @@ thousand numbers, where a second thread costs more in synchronisation than it
 gives (one thread fits airline as fast as two on an idle machine), and
 several times more when the other core is busy, because torch's worker
 threads wait on each other at every small operation. So the estimator runs
-its torch work with one thread and gives the caller's setting back
-afterwards; large prediction batches, where a thread has real work, keep the
-caller's setting.
+its torch work, in ``fit`` and in ``predict``, with one thread and gives the
+caller's setting back afterwards. Parallel work across series or models
+belongs to joblib (``n_jobs`` of sklearn's tools), whose workers each run
+with one thread.
 """
 
 import contextlib
