@@ -23,7 +23,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 # months, forecast the last 12, score with the seasonal (m=12) MASE scale.
 AIRLINE_TEST = 12
 SEASON = 12
-# How the default LSTMForecaster is run on airline (as in quality.py):
+# How the default LSTMForecaster is run on airline (as in accuracy.py):
 # rows of make_windows(train, AIRLINE_WINDOW), LSTMForecaster(window=AIRLINE_WINDOW).
 AIRLINE_WINDOW = 24
 

@@ -17,7 +17,7 @@ Rows:
 
 * ``sklstm, defaults``: ``LSTMForecaster(window=24, horizon=12)`` on
   ``make_windows(train, 24)``, every training setting at its default (the
-  protocol of ``quality.py``).
+  protocol of ``accuracy.py``).
 * ``... matched``: darts ``RNNModel(model="LSTM")`` and neuralforecast ``LSTM``
   with sklstm's default hidden size, one recurrent layer, window 24, learning
   rate, batch size and training length: darts ``n_epochs = max_epochs``;

@@ -12,7 +12,7 @@ median wall and CPU time of fit + 12-month forecast, and the time per epoch.
 Two configurations:
 
 * ``defaults``: ``LSTMForecaster(window=24, horizon=12)`` on
-  ``make_windows(train, 24)``, as in ``quality.py``: epochs may differ per seed;
+  ``make_windows(train, 24)``, as in ``accuracy.py``: epochs may differ per seed;
 * ``defaults, fixed epochs``: the same with ``n_iter_no_change=max_epochs``,
   so that every seed runs the same number of epochs: what is left is the cost
   of the work itself.

@@ -16,8 +16,8 @@ Against it:
   tutorial's 120 training pairs (``make_windows(train, 12)``): the tutorial's
   network size, with sklstm's own training settings;
 * ``sklstm, defaults``: the default ``LSTMForecaster(window=24, horizon=12)``
-  on ``make_windows(train, 24)``, as benchmarked for forecast quality in
-  ``quality.py``.
+  on ``make_windows(train, 24)``, as benchmarked for forecast accuracy in
+  ``accuracy.py``.
 
 Every method runs with the same 5 seeds. Each row reports, per seed, the wall
 time of fit + 12-month forecast and the MASE of the forecast (seasonal naive

@@ -4,6 +4,6 @@ from ._forecaster import LSTMForecaster
 from ._persistence import load
 from ._windowing import make_windows
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["LSTMForecaster", "__version__", "load", "make_windows"]

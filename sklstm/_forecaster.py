@@ -158,19 +158,23 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         Whether to hold out the last ``validation_fraction`` of the rows (the
         most recent origins, in the order given; never a random split) and
         stop each network when its loss on them stops improving. The best
-        weights are restored. Without it, a network stops when its training
-        loss stops improving.
+        weights are restored. Without it, training runs its whole budget
+        (``max_epochs``, ``max_steps``), while the learning rate decays, and
+        each network keeps the weights of its epoch with the lowest training
+        loss. (Unlike ``MLPRegressor``, the training loss stops nothing: on
+        the benchmark, stopping on it ended training too early.)
 
     validation_fraction : float, default=0.1
         Fraction of rows held out for early stopping.
 
     n_iter_no_change : int, default=10
-        Number of epochs without an improvement of more than ``tol`` in the
-        monitored loss before a network stops.
+        With ``early_stopping``, number of epochs without an improvement of
+        more than ``tol`` in a network's validation loss before it stops.
 
     tol : float, default=0.0
-        Minimum decrease of the monitored loss (mean squared error in the
-        network's units) that counts as an improvement.
+        With ``early_stopping``, minimum decrease of the validation loss
+        (mean squared error in the scaler's units) that counts as an
+        improvement.
 
     intervals : bool, default=False
         Whether ``fit`` also calibrates prediction intervals and quantiles

@@ -441,9 +441,10 @@ def train(
     """Train the ensemble ``module`` in place (on ``device``); return the training record.
 
     Member ``e`` draws its batches from a generator seeded with ``seeds[e]``.
-    Each member stops when its monitored loss (validation loss if
-    ``valid_pairs`` is given, else training loss) has not improved by ``tol``
-    for ``n_iter_no_change`` epochs, and gets the weights of its best epoch
+    With ``valid_pairs``, each member stops when its validation loss has not
+    improved by more than ``tol`` for ``n_iter_no_change`` epochs; without,
+    training runs for ``max_epochs`` (or ``max_steps``). Each member gets the
+    weights of its best epoch (by that loss, else by its training loss)
     back, also after a ``KeyboardInterrupt``. The global torch RNG state is
     left as it was: all randomness is drawn from ``seeds``. With
     ``linear_start``, linear skips start at their least-squares fit
@@ -452,7 +453,11 @@ def train(
     if linear_start:
         fit_linear_skips(module, train_pairs)
     monitor = "valid" if valid_pairs is not None else "train"
-    stopper = _StopWhenStalled(monitor, patience=n_iter_no_change, tol=tol)
+    # Without validation rows, training runs its whole budget: the learning
+    # rate decays to the end of it, and stopping on the (noisy) training loss
+    # before that ends a network's training while its steps are still large.
+    patience = n_iter_no_change if valid_pairs is not None else math.inf
+    stopper = _StopWhenStalled(monitor, patience=patience, tol=tol)
     # The progress bar first: it shows the epoch that ends training too.
     callbacks = [("progress", _EpochProgress())] if verbose else []
     callbacks += [

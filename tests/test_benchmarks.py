@@ -214,3 +214,34 @@ def test_parallel_search_reports_each_run(tmp_path):
     assert report["machine"]["parent_OMP_NUM_THREADS"] == "1"
     assert "GridSearchCV over LSTMForecaster: 4 fits, quick size" in stdout
     assert f"Wrote {tmp_path / 'parallel_search.json'}" in stdout
+
+
+def test_covariates_compares_with_and_without_and_times_pairs(tmp_path):
+    results = run_quick("covariates", tmp_path)
+    cases = results["cases"]
+    assert [c["case"].split(":")[0] for c in cases] == [
+        "simulated",
+        "insurance quotes",
+        "simulated",
+    ]
+    for case in cases:
+        assert len(case["with"]) == len(case["without"]) == len(case["change"]) == 1
+        assert case["change"][0] == pytest.approx(case["with"][0] / case["without"][0] - 1)
+    per_pair = results["cost_per_pair_s"]
+    assert all(positive(v) for v in per_pair.values())
+    alone, covariates = per_pair.values()
+    assert results["cost_ratio"] == pytest.approx(covariates / alone)
+
+
+def test_ensemble_cost_reports_each_variant_against_one_network(tmp_path):
+    results = run_quick("ensemble_cost", tmp_path)
+    (rows,) = results.values()
+    assert list(rows) == [
+        "1 network",
+        "2 networks together",
+        "5 networks together",
+        "5 separate fits (a loop)",
+    ]
+    base = statistics.median(rows["1 network"]["seconds"])
+    for row in rows.values():
+        assert row["ratio"] == pytest.approx(statistics.median(row["seconds"]) / base)

@@ -1,0 +1,100 @@
+"""What an ensemble costs: networks trained together against one network and a loop of fits.
+
+On airline (``make_windows(train, 24)``, 108 pairs) and on a long monthly
+employment series of the development panel (933 pairs), with every
+parameter at its default but ``n_estimators``:
+
+- ``LSTMForecaster(n_estimators=k)`` for k = 1, 2, 5: the k networks trained
+  together, in one pass over the batches;
+- a Python loop of 5 separate ``n_estimators=1`` fits, the way an ensemble
+  is built by hand.
+
+Each fit runs ``n_iter_no_change`` past ``max_epochs``, so that every network
+trains for every epoch and the work is the same for all rows. Runs are
+interleaved after a warm-up; reported are median times (5 runs, 2 with
+``--quick``) and the ratio to one network. That the networks trained
+together end with the weights they would have alone is checked by the test
+suite (``tests/test_ensemble.py``).
+
+    python benchmarks/ensemble_cost.py
+    python benchmarks/ensemble_cost.py --quick
+"""
+
+import statistics
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import airline_split, parser, print_table, timed, write_report
+from _panel import load_panel
+
+from sklstm import LSTMForecaster, make_windows
+
+
+def cases(quick):
+    train, _ = airline_split()
+    employment = load_panel()["us_employment_CEU0500000001"]["values"][:-12]
+    out = {"airline (108 pairs)": make_windows(train, window=24)}
+    if not quick:
+        out["employment series (933 pairs)"] = make_windows(employment, window=24)
+    return out
+
+
+def main():
+    p = parser("ensemble_cost", __doc__)
+    args = p.parse_args()
+    torch.set_num_threads(1)
+    reps = 2 if args.quick else 5
+    epochs = 3 if args.quick else 50
+    common = {"window": 24, "max_epochs": epochs, "n_iter_no_change": epochs + 1}
+
+    def together(X, y, k):
+        return lambda: LSTMForecaster(n_estimators=k, random_state=0, **common).fit(X, y)
+
+    def loop(X, y, k):
+        return lambda: [
+            LSTMForecaster(n_estimators=1, random_state=seed, **common).fit(X, y)
+            for seed in range(k)
+        ]
+
+    results = {}
+    rows = []
+    for name, (X, y) in cases(args.quick).items():
+        variants = {
+            "1 network": together(X, y, 1),
+            "2 networks together": together(X, y, 2),
+            "5 networks together": together(X, y, 5),
+            "5 separate fits (a loop)": loop(X, y, 5),
+        }
+        for fn in variants.values():
+            fn()  # warm-up
+        times = {key: [] for key in variants}
+        for _ in range(reps):
+            for key, fn in variants.items():
+                times[key].append(timed(fn)[1])
+        base = statistics.median(times["1 network"])
+        results[name] = {
+            key: {"seconds": values, "ratio": statistics.median(values) / base}
+            for key, values in times.items()
+        }
+        for key, values in times.items():
+            rows.append(
+                {
+                    "data": name,
+                    "fit": key,
+                    "seconds (median)": f"{statistics.median(values):.2f}",
+                    "ratio to 1 network": f"{statistics.median(values) / base:.2f}",
+                }
+            )
+    print_table(
+        "Fit time of an ensemble (defaults, every network trains every epoch)", list(rows[0]), rows
+    )
+    write_report("ensemble_cost", args, {"reps": reps, "epochs": epochs}, results)
+
+
+if __name__ == "__main__":
+    np.seterr(all="ignore")
+    main()
