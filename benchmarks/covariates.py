@@ -101,7 +101,7 @@ def cost(n, n_covariates, epochs, seed=0):
         (f"{n_covariates} covariates", {"covariates": covariates}),
     ):
         X, y = make_windows(series, window=24, **kwargs)
-        model = LSTMForecaster(max_epochs=epochs, n_iter_no_change=epochs + 1, random_state=0)
+        model = LSTMForecaster(max_epochs=epochs, random_state=0)
         model.fit(X[:200], y[:200])  # warm-up
         _, wall, _ = timed(model.fit, X, y)
         rows[label] = wall / (len(X) * epochs)

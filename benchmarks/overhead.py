@@ -208,9 +208,7 @@ def cold_fits(kind, config):
     train, _ = airline_split()
     X, y = make_windows(train, window=12)
     X, y = np.ascontiguousarray(X), np.ascontiguousarray(y)
-    estimator = LSTMForecaster(
-        window=12, horizon=12, max_epochs=20, n_iter_no_change=21, random_state=0
-    )
+    estimator = LSTMForecaster(window=12, horizon=12, max_epochs=20, random_state=0)
     if kind == "hand":
         fit = lambda: hand_fit(X, y, estimator, 20, config)  # noqa: E731
     else:
@@ -273,9 +271,9 @@ def main(argv=None):
 
     train, _ = airline_split()
     X_air, y_air = make_windows(train, window=12)
-    # No network stops early (patience beyond the epochs), so that both do
-    # exactly the same work, epoch for epoch.
-    airline = LSTMForecaster(window=12, horizon=12, n_iter_no_change=51, random_state=0)
+    # Without early stopping no network stops early: both do exactly the same
+    # work, epoch for epoch.
+    airline = LSTMForecaster(window=12, horizon=12, random_state=0)
     if args.quick:
         airline.set_params(max_epochs=3)
     series = synthetic_series(n_long + n_origins + 24)
@@ -285,7 +283,6 @@ def main(argv=None):
         horizon=horizon,
         batch_size=16,
         max_epochs=long_epochs,
-        n_iter_no_change=long_epochs + 1,
         random_state=0,
     )
 

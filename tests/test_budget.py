@@ -76,3 +76,25 @@ def test_fit_trains_with_one_thread_and_restores_the_callers_setting(rows, monke
         assert torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)
+
+
+def test_predict_runs_with_one_thread_and_restores_the_callers_setting(rows, monkeypatch):
+    import sklstm._forecasting
+
+    model = LSTMForecaster(max_epochs=1, n_estimators=1, hidden_size=4).fit(*rows)
+    inside = []
+    forecast_scaled = sklstm._forecasting.forecast_scaled
+
+    def spy(*args, **kwargs):
+        inside.append(torch.get_num_threads())
+        return forecast_scaled(*args, **kwargs)
+
+    monkeypatch.setattr(sklstm._forecasting, "forecast_scaled", spy)
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        model.predict(rows[0])
+        assert inside == [1]
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
