@@ -190,7 +190,8 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
 
     calibration_fraction : float, default=0.2
         Fraction of the rows (the most recent origins) held out to calibrate
-        the intervals; at least ``2 * horizon_`` rows and at most half.
+        the intervals; at least two horizons of each series' most recent
+        origins (``2 * horizon_`` rows of one series), and at most half.
 
     warm_start : bool, default=False
         When ``True``, ``fit`` continues from the fitted weights and keeps the

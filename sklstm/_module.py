@@ -15,6 +15,9 @@ _GATES = {"lstm": 4, "gru": 3}
 # flat window (a constant stretch of the series) from dividing by zero. The
 # same share as the per-row scaling of sklstm._scaling.RowMinMax.
 _MIN_RELATIVE_SCALE = 1e-3
+# The smallest per-window scale in the network's units, where values are of
+# order one: a window flat to float32 precision is not divided by nothing.
+_MIN_SCALE = 1e-6
 
 
 def window_scale(x: torch.Tensor) -> torch.Tensor:
@@ -22,12 +25,12 @@ def window_scale(x: torch.Tensor) -> torch.Tensor:
 
     Dividing by it maps each window onto a span of 2, as a MinMax scaling to
     (-1, 1) of that window alone would. A flat window falls back to a small
-    share of its magnitude, and an all-zero window to 1.
+    share of its magnitude, and never below ``_MIN_SCALE`` of the network's
+    units (values there are of order one: the scaler brings them there).
     """
     half_range = (x.amax(dim=1, keepdim=True) - x.amin(dim=1, keepdim=True)) / 2
     floor = _MIN_RELATIVE_SCALE * x.abs().amax(dim=1, keepdim=True)
-    scale = torch.maximum(half_range, floor)
-    return torch.where(scale > 0, scale, torch.ones_like(scale))
+    return torch.maximum(torch.maximum(half_range, floor), torch.full_like(floor, _MIN_SCALE))
 
 
 class RecurrentOneStep(nn.Module):
