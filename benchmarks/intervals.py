@@ -84,6 +84,36 @@ def scores(task, forecast, bounds):
     return out
 
 
+def calibration_cost(series, params, reps):
+    """Fit time with ``intervals=True`` over the same fit without, interleaved runs."""
+    names = [
+        n for n in ("airline", "visnights_NSWMetro", "us_employment_CEU0500000001") if n in series
+    ]
+    tasks = [t for t in make_tasks({n: series[n] for n in names}) if t.origin == 1]
+    out = {}
+    for task in tasks:
+        X, y = make_windows(task.train, window=task.window)
+        times = {False: [], True: []}
+        for _ in range(reps):
+            for intervals in (False, True):
+                model = LSTMForecaster(
+                    window=task.window,
+                    horizon=task.h,
+                    intervals=intervals,
+                    random_state=0,
+                    **params,
+                )
+                start = time.perf_counter()
+                model.fit(X, y)
+                times[intervals].append(time.perf_counter() - start)
+        out[task.series] = {
+            "without_s": float(np.median(times[False])),
+            "with_s": float(np.median(times[True])),
+            "ratio": float(np.median(times[True]) / np.median(times[False])),
+        }
+    return out
+
+
 def summarise(per_task, tasks, max_steps):
     row = {}
     for level in LEVELS:
@@ -143,6 +173,7 @@ def main():
         "median": float(np.median(seconds)),
         "mean": float(np.mean(seconds)),
     }
+    results["cost"] = calibration_cost(series, params, reps=1 if args.quick else 3)
     report(results, args.seeds, max_steps)
     write_report(
         "intervals",
@@ -204,6 +235,20 @@ def report(results, seeds, max_steps):
     print(
         f"\nfit (with calibration) + forecast of one series: median {t['median']:.2f} s, "
         f"mean {t['mean']:.2f} s"
+    )
+    cost_rows = [
+        {
+            "series": name,
+            "fit s without": f"{c['without_s']:.2f}",
+            "fit s with intervals": f"{c['with_s']:.2f}",
+            "ratio": f"{c['ratio']:.2f}",
+        }
+        for name, c in results["cost"].items()
+    ]
+    print_table(
+        "Cost of the calibration: fit time with intervals=True over without",
+        list(cost_rows[0]),
+        cost_rows,
     )
 
 
