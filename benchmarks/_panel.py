@@ -127,6 +127,15 @@ def gmean(values):
 # --- classical baselines (statsforecast) ------------------------------------
 
 BASELINES = ("AutoETS", "AutoARIMA", "AutoTheta", "SeasonalNaive")
+# The series of a --quick smoke run: one of each kind.
+QUICK_SERIES = (
+    "airline",
+    "visnights_NSWMetro",
+    "us_employment_CEU0500000001",
+    "lynx",
+    "accommodation_takings_Victoria",
+    "souvenirs",
+)
 LEVELS = (80, 95)
 
 

@@ -41,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import RESULTS, parser, print_table, write_report
 from _panel import (
     BASELINES,
+    QUICK_SERIES,
     all_baselines,
     load_panel,
     make_tasks,
@@ -107,14 +108,7 @@ def main():
 
     series = load_panel()
     if args.quick:
-        keep = [
-            "airline",
-            "visnights_NSWMetro",
-            "us_employment_CEU0500000001",
-            "lynx",
-            "accommodation_takings_Victoria",
-            "souvenirs",
-        ]
+        keep = QUICK_SERIES
         series = {name: series[name] for name in keep if name in series}
         args.seeds = args.seeds[:1]
         args.airline_seeds = 2

@@ -33,20 +33,12 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import RESULTS, parser, print_table, write_report
-from _panel import all_baselines, gmean, load_panel, make_tasks, mase
+from _panel import QUICK_SERIES, all_baselines, gmean, load_panel, make_tasks, mase
 
 from sklstm import LSTMForecaster, make_windows
 from sklstm.metrics import interval_score, mean_scaled_interval_score
 
 LEVELS = (80, 95)
-QUICK_SERIES = [
-    "airline",
-    "visnights_NSWMetro",
-    "us_employment_CEU0500000001",
-    "lynx",
-    "accommodation_takings_Victoria",
-    "souvenirs",
-]
 
 
 def lstm_intervals(task, params, seed):

@@ -70,24 +70,14 @@ def mean_absolute_scaled_error(y_true, y_pred, *, y_train, season=1):
     """
     y_true = np.asarray(y_true, dtype=np.float64)
     y_pred = np.asarray(y_pred, dtype=np.float64)
-    y_train = np.asarray(y_train, dtype=np.float64)
     if y_true.shape != y_pred.shape:
         raise ValueError(f"y_true {y_true.shape} and y_pred {y_pred.shape} differ in shape.")
-    if len(y_train) <= season:
-        raise ValueError(
-            f"y_train has {len(y_train)} values; at least season + 1 = {season + 1} "
-            "are needed to compute the scale."
-        )
-    scale = np.mean(np.abs(y_train[season:] - y_train[:-season]))
-    if scale == 0:
-        raise ValueError(
-            "The seasonal naive forecast is exact on y_train (constant or purely "
-            "periodic series), so the scale is zero and MASE is undefined."
-        )
+    scale = _seasonal_naive_mae(y_train, season, "MASE")
     return float(np.mean(np.abs(y_true - y_pred)) / scale)
 
 
-def _seasonal_naive_mae(y_train, season):
+def _seasonal_naive_mae(y_train, season, score):
+    """The in-sample MAE of seasonal naive on ``y_train``: the scale of ``score``."""
     y_train = np.asarray(y_train, dtype=np.float64)
     if y_train.ndim != 1:
         raise ValueError(f"y_train must be one series (1-D); got shape {y_train.shape}.")
@@ -100,7 +90,7 @@ def _seasonal_naive_mae(y_train, season):
     if scale == 0:
         raise ValueError(
             "The seasonal naive forecast is exact on y_train (constant or purely "
-            "periodic series), so the scale is zero and the scaled score is undefined."
+            f"periodic series), so the scale is zero and {score} is undefined."
         )
     return scale
 
@@ -224,7 +214,7 @@ def mean_scaled_interval_score(y_true, lower, upper, *, y_train, season=1, cover
     >>> mean_scaled_interval_score([5, 6], [4, 5], [6, 7], y_train=[1, 2, 3, 4])
     2.0
     """
-    scale = _seasonal_naive_mae(y_train, season)
+    scale = _seasonal_naive_mae(y_train, season, "MSIS")
     return float(interval_score(y_true, lower, upper, coverage=coverage) / scale)
 
 

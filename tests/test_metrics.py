@@ -70,3 +70,89 @@ def test_mase_errors_say_what_is_wrong():
         mean_absolute_scaled_error([1], [2], y_train=[1, 2, 1, 2, 1, 2], season=2)
     with pytest.raises(ValueError, match="scale is zero"):
         mean_absolute_scaled_error([1], [2], y_train=[5, 5, 5])
+
+
+# --- intervals and quantiles ---------------------------------------------------
+
+from sklearn.metrics import mean_pinball_loss  # noqa: E402
+
+from sklstm.metrics import (  # noqa: E402
+    empirical_coverage,
+    interval_score,
+    make_interval_scorer,
+    make_quantile_scorer,
+    mean_scaled_interval_score,
+    pinball_loss,
+)
+
+
+def test_interval_score_is_width_plus_scaled_misses():
+    y = np.array([1.0, 5.0, -3.0])
+    lower, upper = np.array([0.0, 0.0, 0.0]), np.array([2.0, 4.0, 1.0])
+    # alpha = 0.2: misses cost 2 / 0.2 = 10 per unit outside.
+    expected = np.mean([2.0, 4.0 + 10 * 1.0, 1.0 + 10 * 3.0])
+    assert interval_score(y, lower, upper, coverage=0.8) == pytest.approx(expected)
+    assert empirical_coverage(y, lower, upper) == pytest.approx(1 / 3)
+
+
+def test_msis_divides_by_the_seasonal_naive_scale():
+    y_train = np.array([1.0, 2.0, 4.0, 7.0, 11.0])
+    y, lower, upper = [10.0, 12.0], [9.0, 13.0], [11.0, 14.0]
+    scale = np.mean(np.abs(y_train[2:] - y_train[:-2]))
+    expected = interval_score(y, lower, upper, coverage=0.95) / scale
+    got = mean_scaled_interval_score(y, lower, upper, y_train=y_train, season=2)
+    assert got == pytest.approx(expected)
+    with pytest.raises(ValueError, match="MSIS is undefined"):
+        mean_scaled_interval_score(y, lower, upper, y_train=[1.0, 1.0, 1.0])
+
+
+def test_pinball_loss_matches_sklearn_level_by_level():
+    rng = np.random.default_rng(0)
+    y = rng.normal(size=(20, 3))
+    levels = [0.1, 0.5, 0.9]
+    pred = np.sort(rng.normal(size=(20, 3, 3)), axis=-1)
+    expected = np.mean(
+        [mean_pinball_loss(y.ravel(), pred[..., i].ravel(), alpha=q) for i, q in enumerate(levels)]
+    )
+    assert pinball_loss(y, pred, levels) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: interval_score([1.0], [0.0], [2.0], coverage=1.0), "strictly between 0 and 1"),
+        (lambda: interval_score([1.0], [3.0], [2.0], coverage=0.9), "lower bounds are above"),
+        (lambda: empirical_coverage([1.0, 2.0], [0.0], [2.0]), "same shape"),
+        (lambda: empirical_coverage([], [], []), "empty"),
+        (lambda: pinball_loss([1.0], [[1.0, 2.0]], [0.1, 1.5]), "strictly between 0 and 1"),
+        (lambda: pinball_loss([1.0, 2.0], [[1.0, 2.0]], [0.1, 0.9]), r"y_true.shape \+"),
+        (lambda: make_quantile_scorer([0.0, 0.5]), "strictly between 0 and 1"),
+        (lambda: make_interval_scorer(coverage=2), "strictly between 0 and 1"),
+    ],
+)
+def test_interval_metric_errors(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_scorers_work_in_cross_validate():
+    from sklearn.model_selection import TimeSeriesSplit, cross_validate
+
+    from sklstm import LSTMForecaster, make_windows
+
+    X, Y = make_windows(np.sin(np.arange(160) / 4) + np.arange(160) / 80, window=8, horizon=3)
+    model = LSTMForecaster(intervals=True, n_estimators=1, hidden_size=4, max_epochs=3)
+    scores = cross_validate(
+        model,
+        X,
+        Y,
+        cv=TimeSeriesSplit(n_splits=2, gap=2),
+        scoring={
+            "interval": make_interval_scorer(coverage=0.8),
+            "coverage": make_interval_scorer(empirical_coverage, coverage=0.8),
+            "pinball": make_quantile_scorer([0.1, 0.9]),
+        },
+    )
+    assert np.all(scores["test_interval"] < 0)  # a loss, negated as sklearn's neg_* scorers
+    assert np.all((scores["test_coverage"] >= 0) & (scores["test_coverage"] <= 1))
+    assert np.all(scores["test_pinball"] < 0)
