@@ -53,9 +53,10 @@ for name, pred in [("sklstm", forecast), ("seasonal naive", naive)]:
 # %%
 # The training curve
 # ------------------
-# ``loss_curve_`` holds the mean training loss of each epoch, in scaled units.
-# Without early stopping, training stops when this loss has not improved for
-# ``n_iter_no_change`` epochs (or after ``max_epochs``).
+# ``loss_curve_`` holds the mean training loss of each epoch over the two
+# networks of the ensemble, each in its own units. Without early stopping,
+# training runs its whole budget (``max_epochs``), while the learning rate
+# decays along a cosine to a tenth of its start.
 from sklstm.plotting import plot_training_curve
 
 ax = plot_training_curve(model, title=f"Training: {model.n_iter_} epochs")

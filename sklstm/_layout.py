@@ -12,7 +12,8 @@ The grammar of the names (after any ``<transformer>__`` prefix):
 
 A name is parsed from its end (the last ``_lag_<k>`` or ``_step_<k>``), so a
 covariate name may itself contain ``_lag_``; it may not contain ``__`` (taken
-for a transformer prefix) nor end with ``_``.
+for a transformer prefix) nor start or end with ``_`` (``num___x`` could be
+``num__`` + ``_x`` or ``num___`` + ``x``).
 """
 
 import re
@@ -49,12 +50,12 @@ def check_covariate_name(name):
         )
     if not name:
         raise ValueError("A covariate has an empty name; give every covariate a name.")
-    if "__" in name or name.endswith("_"):
+    if "__" in name or name.startswith("_") or name.endswith("_"):
         raise ValueError(
-            f"Covariate name {name!r} contains '__' or ends with '_': its columns "
-            f"({name}_lag_1, ...) would be read as a transformer prefix "
-            "('<transformer>__<column>'). Rename it, e.g. "
-            "covariates.rename(columns=lambda c: c.replace('__', '_').rstrip('_'))."
+            f"Covariate name {name!r} contains '__', starts with '_' or ends with '_': "
+            f"behind a transformer prefix ('<transformer>__<column>') its columns "
+            f"({name}_lag_1, ...) could not be told apart from the prefix. Rename it, e.g. "
+            "covariates.rename(columns=lambda c: c.replace('__', '_').strip('_'))."
         )
 
 

@@ -361,6 +361,7 @@ def test_inputs_are_not_modified():
         (pd.DataFrame(np.ones((10, 1)), columns=[3]), ValueError, "must be strings.*astype"),
         (pd.DataFrame({"num__temp": np.ones(10)}), ValueError, "contains '__'.*rename"),
         (pd.DataFrame({"temp_": np.ones(10)}), ValueError, "ends with '_'"),
+        (pd.DataFrame({"_temp": np.ones(10)}), ValueError, "starts with '_'"),
         (np.ones((10, 0)), ValueError, "no column"),
         (np.ones((10, 2, 2)), ValueError, "2-D array"),
     ],
