@@ -5,12 +5,10 @@ message is also checked for its fix, and no input is ever modified, not even
 by a call that fails.
 """
 
-import copy
-import re
-
 import numpy as np
 import pandas as pd
 import pytest
+from _helpers import check_error
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.exceptions import NotFittedError
 
@@ -45,29 +43,6 @@ def _with(array, value, dtype=None):
 
 def _strings(array):
     return _with(array.astype(object), "12,5")
-
-
-def _assert_unchanged(before, after):
-    assert type(before) is type(after)
-    if isinstance(before, pd.DataFrame):
-        pd.testing.assert_frame_equal(before, after)
-    elif isinstance(before, pd.Series):
-        pd.testing.assert_series_equal(before, after)
-    else:
-        assert_array_equal(before, after)
-
-
-def _check_error(call, args, error, problem, fix):
-    """Call, expecting ``error``; its message must match ``problem`` and ``fix``."""
-    copies = copy.deepcopy(args)
-    with pytest.raises(error) as info:
-        call(*args)
-    message = str(info.value)
-    assert re.search(problem, message), message
-    assert re.search(fix, message), message
-    for before, after in zip(copies, args, strict=True):
-        _assert_unchanged(before, after)
-    return message
 
 
 # (id, make (X, y) from the clean rows, parameters, error, problem, fix)
@@ -276,7 +251,7 @@ FIT_CASES = [
 )
 def test_fit_errors_name_the_problem_and_the_fix(rows, make, params, error, problem, fix):
     X, y = make(*rows)
-    _check_error(LSTMForecaster(**{**FAST, **params}).fit, (X, y), error, problem, fix)
+    check_error(LSTMForecaster(**{**FAST, **params}).fit, (X, y), error, problem, fix)
 
 
 def test_complex_input_message_does_not_print_the_array(rows):
@@ -335,7 +310,7 @@ PREDICT_CASES = [
     ids=[case[0] for case in PREDICT_CASES],
 )
 def test_predict_errors_name_the_problem_and_the_fix(rows, fitted, make, error, problem, fix):
-    _check_error(fitted.predict, (make(rows[0]),), error, problem, fix)
+    check_error(fitted.predict, (make(rows[0]),), error, problem, fix)
 
 
 def test_partial_fit_with_other_time_steps_names_the_fix(rows):
@@ -343,14 +318,14 @@ def test_partial_fit_with_other_time_steps_names_the_fix(rows):
     model = LSTMForecaster(**FAST).fit(X, Y)
     # partial_fit ignores warm_start: the advice is to fit a new model.
     fix = r"X\[:, -10:\], or fit a new model on these rows: model\.fit\(X, y\), or clone\(model\)"
-    _check_error(model.partial_fit, (np.hstack((X, X)), Y), ValueError, "20 features", fix)
+    check_error(model.partial_fit, (np.hstack((X, X)), Y), ValueError, "20 features", fix)
 
 
 @pytest.mark.parametrize("method", ["predict", "forecast", "score"])
 def test_unfitted_model_says_to_fit_first(rows, method):
     X, Y = rows
     args = {"predict": (X,), "forecast": (X[0],), "score": (X, Y)}[method]
-    _check_error(
+    check_error(
         getattr(LSTMForecaster(), method),
         args,
         NotFittedError,
@@ -468,7 +443,7 @@ def test_forecast_errors_name_the_problem_and_the_fix(
     fitted, monthly, make, kwargs, error, problem, fix
 ):
     history = make(monthly)
-    _check_error(lambda h: fitted.forecast(h, **kwargs), (history,), error, problem, fix)
+    check_error(lambda h: fitted.forecast(h, **kwargs), (history,), error, problem, fix)
 
 
 def test_forecast_ignores_gaps_before_the_last_window(fitted, monthly):

@@ -8,7 +8,6 @@ sizes. Every error message is checked for the problem and for the fix, and no
 input is modified, not even by a call that fails.
 """
 
-import copy
 import io
 import re
 import struct
@@ -18,6 +17,7 @@ import zipfile
 import numpy as np
 import pandas as pd
 import pytest
+from _helpers import check_error
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
@@ -40,29 +40,6 @@ from sklstm._module import RecurrentOneStep, parameter_count
 
 FAST = {"hidden_size": 8, "max_epochs": 3, "random_state": 0}
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-
-
-def _assert_unchanged(before, after):
-    assert type(before) is type(after)
-    if isinstance(before, pd.DataFrame):
-        pd.testing.assert_frame_equal(before, after)
-    elif isinstance(before, pd.Series):
-        pd.testing.assert_series_equal(before, after)
-    elif isinstance(before, np.ndarray):
-        assert_array_equal(before, after)
-
-
-def _check_error(call, args, error, problem, fix):
-    """Call, expecting ``error``; its message must match ``problem`` and ``fix``."""
-    copies = copy.deepcopy(args)
-    with pytest.raises(error) as info:
-        call(*args)
-    message = str(info.value)
-    assert re.search(problem, message), message
-    assert re.search(fix, message), message
-    for before, after in zip(copies, args, strict=True):
-        _assert_unchanged(before, after)
-    return message
 
 
 @pytest.fixture(scope="module")
@@ -176,7 +153,7 @@ def test_a_users_pipeline_is_not_rescaled_but_a_lost_pattern_is_an_error(pattern
     # In a Pipeline, sklearn's MinMaxScaler treats a range of 2e-16 as zero.
     scaler = make_pipeline(MinMaxScaler((-1, 1)))
     args = (X * 1e-16 + 1e-12, Y * 1e-16 + 1e-12)
-    _check_error(
+    check_error(
         LSTMForecaster(scaler=scaler, **FAST).fit,
         args,
         ValueError,
@@ -189,7 +166,7 @@ def test_a_users_pipeline_is_not_rescaled_but_a_lost_pattern_is_an_error(pattern
 
 def test_scaler_none_on_values_far_below_order_one_is_an_error(pattern_rows):
     X, Y = pattern_rows
-    _check_error(
+    check_error(
         LSTMForecaster(scaler=None, **FAST).fit,
         (X * 1e-9, Y * 1e-9),
         ValueError,
@@ -227,7 +204,7 @@ def test_a_trend_that_leaves_the_float64_range_is_an_error_not_inf():
     series = np.linspace(0.0, 1.7e308, 60)
     X, y = make_windows(series, window=12)
     model = LSTMForecaster(**FAST).fit(X, y)
-    _check_error(
+    check_error(
         lambda h: model.forecast(h, steps=30),
         (series,),
         ValueError,
@@ -238,7 +215,7 @@ def test_a_trend_that_leaves_the_float64_range_is_an_error_not_inf():
 
 def test_scaler_none_on_a_float64_span_is_an_error(pattern_rows):
     X, Y = pattern_rows
-    _check_error(
+    check_error(
         LSTMForecaster(scaler=None, **FAST).fit,
         (X * 1e300, Y * 1e300),
         ValueError,
@@ -261,7 +238,7 @@ def test_scaler_none_on_a_float64_span_is_an_error(pattern_rows):
 )
 def test_a_scaler_that_does_not_invert_is_refused(rows, scaler):
     X, Y = rows
-    _check_error(
+    check_error(
         LSTMForecaster(scaler=scaler, **FAST).fit,
         (X + 3, Y + 3),
         ValueError,
@@ -328,7 +305,7 @@ def test_numpy_integer_horizon_and_steps(rows, tmp_path):
 )
 def test_booleans_are_refused_as_counts(rows, name, value, optional):
     X, Y = rows
-    _check_error(
+    check_error(
         LSTMForecaster(**{**FAST, name: value}).fit,
         (X, Y),
         ValueError,
@@ -342,7 +319,7 @@ def test_booleans_are_refused_as_counts(rows, name, value, optional):
 def test_make_windows_refuses_booleans(name):
     kwargs = {"window": 2, "horizon": 1, "step": 1, name: True}
     series = np.arange(10.0)
-    _check_error(
+    check_error(
         lambda s: make_windows(s, **kwargs),
         (series,),
         ValueError,
@@ -379,7 +356,7 @@ FIXES = {
     ids=[case[0] for case in NOT_VALUES],
 )
 def test_make_windows_refuses_dates_and_complex_numbers(series, error, problem):
-    _check_error(
+    check_error(
         lambda s: make_windows(s, window=3),
         (series,),
         error,
@@ -394,7 +371,7 @@ def test_make_windows_refuses_dates_and_complex_numbers(series, error, problem):
     ids=[case[0] for case in NOT_VALUES],
 )
 def test_forecast_refuses_dates_and_complex_numbers(fitted, series, error, problem):
-    _check_error(fitted.forecast, (series,), error, problem.format("history"), FIXES[error])
+    check_error(fitted.forecast, (series,), error, problem.format("history"), FIXES[error])
 
 
 def _dated_frame(X, dtype):
@@ -414,7 +391,7 @@ def test_date_columns_in_X_name_the_columns_and_the_fix(rows, fitted, dtype):
     X, Y = rows
     frame = _dated_frame(X, dtype)
     for call, args in ((LSTMForecaster(**FAST).fit, (frame, Y)), (fitted.predict, (frame,))):
-        _check_error(
+        check_error(
             call,
             args,
             TypeError,
@@ -422,7 +399,7 @@ def test_date_columns_in_X_name_the_columns_and_the_fix(rows, fitted, dtype):
             r"Drop them, e\.g\. X\.drop\(columns=\['date'\]\)",
         )
     Y_frame = pd.DataFrame(Y).assign(when=pd.date_range("2000", periods=len(Y)))
-    _check_error(
+    check_error(
         LSTMForecaster(**FAST).fit, (X, Y_frame), TypeError, r"y has date .*\['when'\]", "Drop"
     )
 
@@ -437,7 +414,7 @@ def test_date_arrays_as_X_or_y_are_refused(rows, fitted, kind):
         (LSTMForecaster(**FAST).fit, (X, dates[:, :3])),
         (fitted.predict, (dates,)),
     ):
-        _check_error(call, args, TypeError, r"holds dates or durations \(dtype", fix)
+        check_error(call, args, TypeError, r"holds dates or durations \(dtype", fix)
 
 
 # --- A generator as history, and histories without a usable index ------------------------
@@ -514,7 +491,7 @@ def test_a_single_integer_label_continues_by_one(fitted):
 )
 def test_irregular_integer_index_is_a_clear_error(fitted, index, problem, fix):
     history = pd.Series(np.sin(np.arange(60) / 3), index=index)
-    _check_error(fitted.forecast, (history,), ValueError, problem, fix)
+    check_error(fitted.forecast, (history,), ValueError, problem, fix)
 
 
 @pytest.mark.parametrize("n_dates", [1, 2])
@@ -523,7 +500,7 @@ def test_too_few_dates_without_freq_is_a_clear_error(n_dates):
     dates = pd.DatetimeIndex(["2000-01-01", "2000-02-01"][:n_dates])
     assert dates.freq is None
     history = pd.Series(np.ones(n_dates), index=dates)
-    _check_error(
+    check_error(
         model.forecast,
         (history,),
         ValueError,
@@ -543,7 +520,7 @@ def test_partial_fit_errors_give_advice_that_works_for_partial_fit(rows):
     X, Y = rows
     model = LSTMForecaster(**FAST).fit(X, Y)
     messages = [
-        _check_error(
+        check_error(
             model.partial_fit,
             (X, Y[:, :1]),
             ValueError,
@@ -552,7 +529,7 @@ def test_partial_fit_errors_give_advice_that_works_for_partial_fit(rows):
             r"To train on these targets, fit a new model: model\.fit\(X, y\), or "
             r"clone\(model\)\.fit\(X, y\)",
         ),
-        _check_error(
+        check_error(
             model.partial_fit,
             (X[:, 2:], Y),
             ValueError,
@@ -562,7 +539,7 @@ def test_partial_fit_errors_give_advice_that_works_for_partial_fit(rows):
     ]
     model.set_params(hidden_size=4, cell="gru")
     messages.append(
-        _check_error(
+        check_error(
             model.partial_fit,
             (X, Y),
             ValueError,
@@ -582,7 +559,7 @@ def test_warm_start_on_rows_of_another_length_names_the_rows_not_window(rows):
     model = LSTMForecaster(warm_start=True, **FAST).fit(X, Y)
     before = model.predict(X)
     longer = np.hstack((X, X))
-    message = _check_error(
+    message = check_error(
         model.fit,
         (longer, Y),
         ValueError,
@@ -634,7 +611,7 @@ def test_score_scores_forecasts_of_as_many_steps_as_y_has(rows):
 def test_a_horizon_that_does_not_match_multi_step_targets_is_a_fit_error(rows, horizon):
     X, Y = rows
     steps = "1 step" if horizon == 1 else f"{horizon} steps"
-    _check_error(
+    check_error(
         LSTMForecaster(horizon=horizon, **FAST).fit,
         (X, Y),
         ValueError,
@@ -667,7 +644,7 @@ def test_an_absurd_network_is_refused_before_it_is_built(rows, hidden_size, num_
     X, Y = rows
     tracemalloc.start()
     try:
-        _check_error(
+        check_error(
             LSTMForecaster(hidden_size=hidden_size, num_layers=num_layers, max_epochs=1).fit,
             (X, Y),
             ValueError,
