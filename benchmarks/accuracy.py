@@ -19,7 +19,7 @@ the number of series whose mean MASE over the two origins beats seasonal
 naive with every seed, and the time of one fit + forecast. Airline is
 also reported alone, over 5 seeds.
 
-Run it alone on the machine (about an hour at full size)::
+Run it alone on the machine (about 15 minutes at full size, baselines cached)::
 
     python benchmarks/accuracy.py                       # defaults, seeds 0 1 2
     python benchmarks/accuracy.py --configs defaults n_estimators=1 scaler=minmax

@@ -10,6 +10,7 @@ import copy
 import math
 
 import numpy as np
+import pandas as pd
 import torch
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import InvalidParameterError
@@ -19,6 +20,7 @@ from ._intervals import StepCalibration, continuations, heldout_errors
 from ._memory import check_network_size
 from ._module import build_module
 from ._scaling import (
+    RowMinMax,
     make_covariate_scaler,
     make_scaler,
     scaled_covariates,
@@ -85,6 +87,7 @@ def check_count_params(estimator):
 
 
 def fit_checked(estimator, X, y, incremental, continuing, context):
+    scaler_choice = resolve_scaler(estimator.scaler, X)
     X, y = validate_input(
         estimator,
         X,
@@ -130,7 +133,8 @@ def fit_checked(estimator, X, y, incremental, continuing, context):
             "longer rows, e.g. make_windows(series, window=...)."
         )
     device = resolve_device(estimator)
-    config = module_config(estimator, window, len(layout.covariates))
+    row_scaled = isinstance(estimator.scaler_, RowMinMax) if continuing else scaler_choice == "row"
+    config = module_config(estimator, window, len(layout.covariates), row_scaled)
     n_members = int(estimator.n_estimators)
     if continuing and (config != estimator._module_config_ or n_members != len(estimator.module_)):
         raise ValueError(changed_config_message(estimator, config, X, context))
@@ -139,7 +143,7 @@ def fit_checked(estimator, X, y, incremental, continuing, context):
 
     rng = check_random_state(estimator.random_state)
     seeds = rng.randint(np.iinfo(np.int32).max, size=n_members)
-    scaler = estimator.scaler_ if continuing else make_scaler(estimator.scaler)
+    scaler = estimator.scaler_ if continuing else make_scaler(scaler_choice)
     target = X[:, layout.target]
     sequences = scaled_sequences(scaler, target, Y, fit_scaler=not continuing)
     covariates = None
@@ -330,7 +334,7 @@ def changed_config_message(estimator, config, X, context):
     )
 
 
-def module_config(estimator, window=None, n_covariates=0):
+def module_config(estimator, window=None, n_covariates=0, row_scaled=False):
     config = {
         "cell": estimator.cell,
         "hidden_size": int(estimator.hidden_size),
@@ -338,7 +342,7 @@ def module_config(estimator, window=None, n_covariates=0):
         "dropout": float(estimator.dropout),
         "relative": bool(estimator.relative),
         "linear_skip": bool(estimator.linear_skip),
-        "window_scaling": member_window_scaling(estimator),
+        "window_scaling": member_window_scaling(estimator, row_scaled),
         "n_covariates": int(n_covariates),
     }
     if estimator.linear_skip:
@@ -349,10 +353,23 @@ def module_config(estimator, window=None, n_covariates=0):
     return config
 
 
-def member_window_scaling(estimator):
+def resolve_scaler(scaler, X):
+    """What ``scaler="auto"`` stands for: ``"row"`` for a panel's rows, else ``"minmax"``.
+
+    The rows of a panel (``make_windows`` of a wide DataFrame) carry a
+    ``(time, series)`` index; series of different magnitudes then share the
+    network only when each row is scaled by its own history.
+    """
+    if not (isinstance(scaler, str) and scaler == "auto"):
+        return scaler
+    index = getattr(X, "index", None)
+    return "row" if isinstance(index, pd.MultiIndex) and index.nlevels == 2 else "minmax"
+
+
+def member_window_scaling(estimator, row_scaled=False):
     """Whether each network of the ensemble scales its windows: one bool per member."""
     n = int(estimator.n_estimators)
-    if estimator.scaler == "row":
+    if row_scaled:
         # Rows scaled one by one leave no common unit for unscaled windows.
         return [True] * n
     if estimator.window_scaling == "alternate":

@@ -65,15 +65,19 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         ``predict`` with those of ``y``). :meth:`score` scores forecasts of
         as many steps as its ``y`` has columns.
 
-    scaler : {"minmax", "standard", "row"}, transformer or None, default="minmax"
+    scaler : {"auto", "minmax", "standard", "row"}, transformer or None, \
+            default="auto"
         Transform of the values, fitted on the training values only (rows and
         targets together, as one column) and inverted on output. ``"minmax"``
         is ``MinMaxScaler(feature_range=(-1, 1))``, ``"standard"`` is
         ``StandardScaler()``. ``"row"`` scales each row, and its targets, by
         the row's own history (a MinMax to (-1, 1) per row), so that series
         of any magnitude share one network: the choice for rows of many
-        series (see :func:`make_windows` on a wide DataFrame); every network
-        then also scales its windows. A transformer or ``Pipeline`` is
+        series; every network then also scales its windows. ``"auto"`` is
+        ``"row"`` for the rows of a panel (a DataFrame with the ``(time,
+        series)`` index that :func:`make_windows` gives a wide DataFrame)
+        and ``"minmax"`` for anything else; pass ``"row"`` for rows of many
+        series that you stacked yourself. A transformer or ``Pipeline`` is
         cloned, never changed; its ``inverse_transform`` must undo its
         ``transform`` on the training values, else ``fit`` raises a
         ``ValueError``. ``None`` leaves the values as they are. The built-in
@@ -293,7 +297,7 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         "window": [Interval(Integral, 1, None, closed="left"), None],
         "horizon": [Interval(Integral, 1, None, closed="left"), None],
         "scaler": [
-            StrOptions({"minmax", "standard", "row"}),
+            StrOptions({"auto", "minmax", "standard", "row"}),
             HasMethods(["fit", "transform", "inverse_transform"]),
             None,
         ],
@@ -328,7 +332,7 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         window=None,
         horizon=None,
         *,
-        scaler="minmax",
+        scaler="auto",
         relative=True,
         window_scaling="alternate",
         linear_skip=True,

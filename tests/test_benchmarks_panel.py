@@ -75,6 +75,6 @@ def test_intervals_reports_coverage_per_step(tmp_path):
 def test_global_model_reports_each_configuration(tmp_path):
     results = _run("global_model", tmp_path)
     rows = [r for k, r in results.items() if k != "forecast_speed"]
-    assert {r["config"] for r in rows} == {"defaults", 'scaler="row"'}
+    assert {r["config"] for r in rows} == {"defaults", 'scaler="minmax"'}
     assert all(math.isfinite(r["vs_ets"]) for r in rows)
     assert results["forecast_speed"]["seconds"] > 0
