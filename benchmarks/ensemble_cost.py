@@ -5,12 +5,17 @@ employment series of the development panel (933 pairs), with every
 parameter at its default but ``n_estimators``:
 
 - ``LSTMForecaster(n_estimators=k)`` for k = 1, 2, 5: the k networks trained
-  together, in one pass over the batches;
-- a Python loop of 5 separate ``n_estimators=1`` fits, the way an ensemble
-  is built by hand.
+  together, in one pass over the batches. By default the networks alternate
+  between two kinds (``window_scaling="alternate"``): the first scales its
+  windows (so ``n_estimators=1`` is that kind), the second does not, and so
+  on;
+- one network of the other kind (``window_scaling=False``), whose cost
+  differs: its linear skip starts at a least-squares fit;
+- a Python loop of 5 separate ``n_estimators=1`` fits of the same kinds as
+  the 5 networks of the ensemble, the way an ensemble is built by hand.
 
 Without early stopping every network trains for every epoch, so the work
-per network is the same in every row. Runs are
+per network of a kind is the same in every row. Runs are
 interleaved after a warm-up; reported are median times (5 runs, 2 with
 ``--quick``) and the ratio to one network. That the networks trained
 together end with the weights they would have alone is checked by the test
@@ -54,9 +59,17 @@ def main():
     def together(X, y, k):
         return lambda: LSTMForecaster(n_estimators=k, random_state=0, **common).fit(X, y)
 
+    def single(X, y, window_scaling):
+        return lambda: LSTMForecaster(
+            n_estimators=1, window_scaling=window_scaling, random_state=0, **common
+        ).fit(X, y)
+
     def loop(X, y, k):
+        # The kinds of the ensemble's members: networks 0, 2, 4 scale their windows.
         return lambda: [
-            LSTMForecaster(n_estimators=1, random_state=seed, **common).fit(X, y)
+            LSTMForecaster(
+                n_estimators=1, window_scaling=seed % 2 == 0, random_state=seed, **common
+            ).fit(X, y)
             for seed in range(k)
         ]
 
@@ -65,6 +78,7 @@ def main():
     for name, (X, y) in cases(args.quick).items():
         variants = {
             "1 network": together(X, y, 1),
+            "1 network, window_scaling=False": single(X, y, False),
             "2 networks together": together(X, y, 2),
             "5 networks together": together(X, y, 5),
             "5 separate fits (a loop)": loop(X, y, 5),

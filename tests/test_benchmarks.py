@@ -239,6 +239,7 @@ def test_ensemble_cost_reports_each_variant_against_one_network(tmp_path):
     (rows,) = results.values()
     assert list(rows) == [
         "1 network",
+        "1 network, window_scaling=False",
         "2 networks together",
         "5 networks together",
         "5 separate fits (a loop)",
