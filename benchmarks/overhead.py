@@ -46,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import airline_split, parser, print_table, stats, timed, write_report
 
 from sklstm import LSTMForecaster, make_windows
+from sklstm._fitting import resolve_scaler
 from sklstm._module import build_module
 from sklstm._scaling import make_scaler
 from sklstm._training import _OPTIMIZERS, WindowPairs, fit_linear_skips
@@ -81,7 +82,7 @@ def hand_fit(X, y, estimator, epochs, config=None):
     rng = np.random.RandomState(estimator.random_state)
     seeds = rng.randint(np.iinfo(np.int32).max, size=n_members)
     sequences = np.concatenate((X, np.reshape(y, (len(y), -1))), axis=1)
-    scaler = make_scaler(estimator.scaler).fit(sequences.reshape(-1, 1))
+    scaler = make_scaler(resolve_scaler(estimator.scaler, X)).fit(sequences.reshape(-1, 1))
     scaled = scaler.transform(sequences.reshape(-1, 1)).astype(np.float32)
     pairs = WindowPairs(torch.from_numpy(scaled.reshape(sequences.shape)), estimator.window)
     model = build_module(seeds, **(estimator._module_config_ if config is None else config))
