@@ -18,7 +18,7 @@ Four measurements, each over seeds 0, 1, 2 (median and range):
 MASE is scaled by the in-sample seasonal naive error (season 7 for the daily
 series, 12 for the monthly one) and averaged over the origins.
 
-    python benchmarks/covariates.py            # about 10 minutes on 2 cores
+    python benchmarks/covariates.py            # about 40 minutes on 2 cores
     python benchmarks/covariates.py --quick    # smoke size
 
 It prints Markdown tables and writes ``benchmarks/results/covariates.json``.

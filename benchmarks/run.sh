@@ -2,7 +2,7 @@
 # Rerun every benchmark in benchmarks/ and write benchmarks/results/<name>.json
 # (and the printed tables to <name>.txt). Run it alone on the machine:
 #
-#   bash benchmarks/run.sh            # full size (about 20-30 minutes on 2 cores)
+#   bash benchmarks/run.sh            # full size (about two and a half hours on 2 cores)
 #   bash benchmarks/run.sh --quick    # smoke size, a few minutes; writes <name>-quick.*
 #   bash benchmarks/run.sh tutorial overhead   # only the named scripts
 #

@@ -212,12 +212,10 @@ def row_layout(estimator):
 def rows_of(estimator, X, steps):
     layout = row_layout(estimator)
     columns = layout.target[-estimator.window_ :]
-    if np.all(np.diff(columns) == 1):
-        # A slice keeps a view: an index array would copy every row's window,
-        # memory that grows with the number of rows (chunks are scaled later).
-        windows = X[:, columns[0] : columns[-1] + 1]
-    else:
-        windows = X[:, columns]
+    # A slice keeps a view: an index array would copy every row's window,
+    # memory that grows with the number of rows (chunks are scaled later).
+    contiguous = np.all(np.diff(columns) == 1)
+    windows = X[:, columns[0] : columns[-1] + 1] if contiguous else X[:, columns]
     if not layout.covariates:
         return windows, None
     if steps > layout.n_steps:
