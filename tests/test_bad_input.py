@@ -238,7 +238,7 @@ FIT_CASES = [
         ValueError,
         "The 'scaler' parameter",
         # The set's order varies with the hash seed.
-        r"among \{'(minmax|standard|row)', '(minmax|standard|row)', '(minmax|standard|row)'\}, "
+        r"among \{" + ", ".join(["'(auto|minmax|standard|row)'"] * 4) + r"\}, "
         "an object implementing",
     ),
 ]

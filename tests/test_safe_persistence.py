@@ -98,7 +98,7 @@ def test_file_records_the_versions_and_holds_no_pickle_of_objects(saved):
     assert meta["format_version"] == 2
     assert meta["sklstm_version"] == sklstm.__version__
     assert meta["torch_version"] == torch.__version__
-    assert meta["params"]["scaler"] == "minmax"
+    assert meta["params"]["scaler"] == "auto"
     scaler = meta["attributes"]["scaler_"]
     assert scaler["__estimator__"] == "Pipeline"
     steps = scaler["state"]["__dict__"]["steps"]
