@@ -87,7 +87,7 @@ def check_count_params(estimator):
 
 
 def fit_checked(estimator, X, y, incremental, continuing, context):
-    scaler_choice = resolve_scaler(estimator.scaler, X)
+    scaler_choice = resolve_scaler(estimator.scaler, X)  # reads X's index, before validation
     X, y = validate_input(
         estimator,
         X,
@@ -133,7 +133,8 @@ def fit_checked(estimator, X, y, incremental, continuing, context):
             "longer rows, e.g. make_windows(series, window=...)."
         )
     device = resolve_device(estimator)
-    row_scaled = isinstance(estimator.scaler_, RowMinMax) if continuing else scaler_choice == "row"
+    scaler = estimator.scaler_ if continuing else make_scaler(scaler_choice)
+    row_scaled = isinstance(scaler, RowMinMax)
     config = module_config(estimator, window, len(layout.covariates), row_scaled)
     n_members = int(estimator.n_estimators)
     if continuing and (config != estimator._module_config_ or n_members != len(estimator.module_)):
@@ -143,7 +144,6 @@ def fit_checked(estimator, X, y, incremental, continuing, context):
 
     rng = check_random_state(estimator.random_state)
     seeds = rng.randint(np.iinfo(np.int32).max, size=n_members)
-    scaler = estimator.scaler_ if continuing else make_scaler(scaler_choice)
     target = X[:, layout.target]
     sequences = scaled_sequences(scaler, target, Y, fit_scaler=not continuing)
     covariates = None
