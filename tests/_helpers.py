@@ -3,20 +3,19 @@
 import copy
 import re
 
-import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_array_equal
 
 
 def assert_unchanged(before, after):
-    """``after`` is equal to ``before`` and of the same type (data only: frames, arrays)."""
+    """``after`` is equal to ``before`` and of the same type."""
     assert type(before) is type(after)
     if isinstance(before, pd.DataFrame):
         pd.testing.assert_frame_equal(before, after)
     elif isinstance(before, pd.Series):
         pd.testing.assert_series_equal(before, after)
-    elif isinstance(before, np.ndarray | list | tuple):
+    else:
         assert_array_equal(before, after)
 
 
