@@ -55,46 +55,48 @@ def test_learning_rate_decays_over_the_planned_steps(rows, monkeypatch):
     assert seen[-1] == pytest.approx(0.001 + 0.009 * 0.5 * (1 + np.cos(np.pi * 9 / 10)))
 
 
-def test_fit_trains_with_one_thread_and_restores_the_callers_setting(rows, monkeypatch):
-    inside = []
-    train = sklstm._fitting.train
+def _threads_seen(monkeypatch, module, name):
+    """Torch's thread count at each call of ``module.name``, recorded as it runs."""
+    seen = []
+    original = getattr(module, name)
 
     def spy(*args, **kwargs):
-        inside.append(torch.get_num_threads())
-        return train(*args, **kwargs)
+        seen.append(torch.get_num_threads())
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(sklstm._fitting, "train", spy)
+    monkeypatch.setattr(module, name, spy)
+    return seen
+
+
+@pytest.fixture
+def two_threads():
+    """The caller's setting is two threads; restored after the test."""
     before = torch.get_num_threads()
-    try:
-        torch.set_num_threads(2)
-        LSTMForecaster(max_epochs=1, n_estimators=1, hidden_size=4).fit(*rows)
-        assert inside == [1]
-        assert torch.get_num_threads() == 2
-        # Also when fit fails.
-        with pytest.raises(ValueError, match="window=99 is longer"):
-            LSTMForecaster(window=99).fit(*rows)
-        assert torch.get_num_threads() == 2
-    finally:
-        torch.set_num_threads(before)
+    torch.set_num_threads(2)
+    yield
+    torch.set_num_threads(before)
 
 
-def test_predict_runs_with_one_thread_and_restores_the_callers_setting(rows, monkeypatch):
+def test_fit_trains_with_one_thread_and_restores_the_callers_setting(
+    rows, monkeypatch, two_threads
+):
+    inside = _threads_seen(monkeypatch, sklstm._fitting, "train")
+    LSTMForecaster(max_epochs=1, n_estimators=1, hidden_size=4).fit(*rows)
+    assert inside == [1]
+    assert torch.get_num_threads() == 2
+    # Also when fit fails.
+    with pytest.raises(ValueError, match="window=99 is longer"):
+        LSTMForecaster(window=99).fit(*rows)
+    assert torch.get_num_threads() == 2
+
+
+def test_predict_runs_with_one_thread_and_restores_the_callers_setting(
+    rows, monkeypatch, two_threads
+):
     import sklstm._forecasting
 
     model = LSTMForecaster(max_epochs=1, n_estimators=1, hidden_size=4).fit(*rows)
-    inside = []
-    forecast_scaled = sklstm._forecasting.forecast_scaled
-
-    def spy(*args, **kwargs):
-        inside.append(torch.get_num_threads())
-        return forecast_scaled(*args, **kwargs)
-
-    monkeypatch.setattr(sklstm._forecasting, "forecast_scaled", spy)
-    before = torch.get_num_threads()
-    try:
-        torch.set_num_threads(2)
-        model.predict(rows[0])
-        assert inside == [1]
-        assert torch.get_num_threads() == 2
-    finally:
-        torch.set_num_threads(before)
+    inside = _threads_seen(monkeypatch, sklstm._forecasting, "forecast_scaled")
+    model.predict(rows[0])
+    assert inside == [1]
+    assert torch.get_num_threads() == 2
