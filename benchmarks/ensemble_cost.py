@@ -56,13 +56,8 @@ def main():
     epochs = 3 if args.quick else 50
     common = {"window": 24, "max_epochs": epochs}
 
-    def together(X, y, k):
-        return lambda: LSTMForecaster(n_estimators=k, random_state=0, **common).fit(X, y)
-
-    def single(X, y, window_scaling):
-        return lambda: LSTMForecaster(
-            n_estimators=1, window_scaling=window_scaling, random_state=0, **common
-        ).fit(X, y)
+    def together(X, y, k, **params):
+        return lambda: LSTMForecaster(n_estimators=k, random_state=0, **common, **params).fit(X, y)
 
     def loop(X, y, k):
         # The kinds of the ensemble's members: networks 0, 2, 4 scale their windows.
@@ -78,7 +73,7 @@ def main():
     for name, (X, y) in cases(args.quick).items():
         variants = {
             "1 network": together(X, y, 1),
-            "1 network, window_scaling=False": single(X, y, False),
+            "1 network, window_scaling=False": together(X, y, 1, window_scaling=False),
             "2 networks together": together(X, y, 2),
             "5 networks together": together(X, y, 5),
             "5 separate fits (a loop)": loop(X, y, 5),
