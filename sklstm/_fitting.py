@@ -17,6 +17,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from ._forecasting import check_covariate_steps, forecast_scaled, row_layout
 from ._intervals import StepCalibration, continuations, heldout_errors
+from ._members import has_dropout, member_workers, train_members
 from ._memory import check_network_size
 from ._module import build_module
 from ._scaling import (
@@ -28,7 +29,7 @@ from ._scaling import (
     scaled_sequences,
 )
 from ._threads import torch_threads
-from ._training import WindowPairs, train
+from ._training import WindowPairs
 from ._validation import validate_input
 
 # Torch threads of a fit: one (see sklstm._threads).
@@ -226,11 +227,15 @@ def train_ensemble(
             known = torch.as_tensor(covariates[part], device=device)
         return WindowPairs(torch.as_tensor(sequences[part], device=device), window, known)
 
-    return train(
+    # One progress bar: verbose fits train the members in one pass.
+    dropout = has_dropout(module)
+    workers = 1 if estimator.verbose else member_workers(len(seeds), device, dropout)
+    return train_members(
         module,
         pairs(train_rows),
         pairs(valid_rows),
         seeds=seeds,
+        workers=workers,
         max_epochs=int(estimator.max_epochs),
         max_steps=None if estimator.max_steps is None else int(estimator.max_steps),
         batch_size=int(estimator.batch_size),

@@ -45,3 +45,15 @@ def torch_threads(n):
             _USERS -= 1
             if _USERS == 0:
                 torch.set_num_threads(_SAVED)
+
+
+def caller_threads():
+    """The torch threads the caller allowed, seen from inside :func:`torch_threads`.
+
+    The setting before the outermost block; one when several blocks run at
+    once, as when fits run in several Python threads, which share the cores.
+    """
+    with _LOCK:
+        if _USERS == 0:
+            return torch.get_num_threads()
+        return _SAVED if _USERS == 1 else 1

@@ -339,6 +339,17 @@ class _FiniteLoss(Callback):
         self.last_finite_ = (row["train_loss"], row["epoch"])
 
 
+class _StopOnEvent(Callback):
+    """Interrupt training at the end of an epoch once ``event`` is set."""
+
+    def __init__(self, event):
+        self.event = event
+
+    def on_epoch_end(self, net, **kwargs):
+        if self.event.is_set():
+            raise KeyboardInterrupt
+
+
 class _EpochProgress(Callback):
     """One tqdm bar over epochs, showing the latest losses."""
 
@@ -437,6 +448,7 @@ def train(
     verbose: int,
     optimizer_state: dict | None = None,
     linear_start: bool = False,
+    stop=None,
 ) -> TrainResult:
     """Train the ensemble ``module`` in place (on ``device``); return the training record.
 
@@ -448,7 +460,8 @@ def train(
     back, also after a ``KeyboardInterrupt``. The global torch RNG state is
     left as it was: all randomness is drawn from ``seeds``. With
     ``linear_start``, linear skips start at their least-squares fit
-    (:func:`fit_linear_skips`).
+    (:func:`fit_linear_skips`). ``stop``, a ``threading.Event``, interrupts
+    training at the end of the epoch during which it is set.
     """
     if linear_start:
         fit_linear_skips(module, train_pairs)
@@ -464,6 +477,8 @@ def train(
         ("finite_loss", _FiniteLoss(learning_rate)),
         ("stopper", stopper),
     ]
+    if stop is not None:
+        callbacks.append(("stop", _StopOnEvent(stop)))
     generators = []
     for seed in seeds:
         generator = torch.Generator()
