@@ -7,6 +7,7 @@ ensemble (``sklstm._training``), calibrates the intervals
 """
 
 import copy
+import functools
 import math
 
 import numpy as np
@@ -29,7 +30,7 @@ from ._scaling import (
     scaled_sequences,
 )
 from ._threads import torch_threads
-from ._training import WindowPairs
+from ._training import WindowPairs, train
 from ._validation import validate_input
 
 # Torch threads of a fit: one (see sklstm._threads).
@@ -230,12 +231,12 @@ def train_ensemble(
     # One progress bar: verbose fits train the members in one pass.
     dropout = has_dropout(module)
     workers = 1 if estimator.verbose else member_workers(len(seeds), device, dropout)
-    return train_members(
+    fit = train if workers < 2 else functools.partial(train_members, workers=workers)
+    return fit(
         module,
         pairs(train_rows),
         pairs(valid_rows),
         seeds=seeds,
-        workers=workers,
         max_epochs=int(estimator.max_epochs),
         max_steps=None if estimator.max_steps is None else int(estimator.max_steps),
         batch_size=int(estimator.batch_size),
