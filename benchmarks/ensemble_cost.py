@@ -1,25 +1,25 @@
-"""What an ensemble costs: networks trained together against one network and a loop of fits.
+"""What an ensemble costs: its networks in one pass, or in parallel threads, against one network.
 
 On airline (``make_windows(train, 24)``, 108 pairs) and on a long monthly
 employment series of the development panel (933 pairs), with every
 parameter at its default but ``n_estimators``:
 
-- ``LSTMForecaster(n_estimators=k)`` for k = 1, 2, 5: the k networks trained
-  together, in one pass over the batches. By default the networks alternate
-  between two kinds (``window_scaling="alternate"``): the first scales its
-  windows (so ``n_estimators=1`` is that kind), the second does not, and so
-  on;
-- one network of the other kind (``window_scaling=False``), whose cost
-  differs: its linear skip starts at a least-squares fit;
-- a Python loop of 5 separate ``n_estimators=1`` fits of the same kinds as
-  the 5 networks of the ensemble, the way an ensemble is built by hand.
+- ``LSTMForecaster(n_estimators=k)`` for k = 1, 2, 5, 10 with one torch
+  thread allowed (``torch.set_num_threads(1)`` before ``fit``, as inside a
+  joblib worker): the k networks trained in one pass, one after the other;
+- the same with every usable core allowed (``torch.set_num_threads(cores)``,
+  the default of a fresh process): the networks trained in parallel
+  threads, one network per thread at a time.
 
-Without early stopping every network trains for every epoch, so the work
-per network of a kind is the same in every row. Runs are
-interleaved after a warm-up; reported are median times (5 runs, 2 with
-``--quick``) and the ratio to one network. That the networks trained
-together end with the weights they would have alone is checked by the test
-suite (``tests/test_ensemble.py``).
+By default the networks alternate between two kinds
+(``window_scaling="alternate"``): the first scales its windows (so
+``n_estimators=1`` is that kind), the second does not, and so on. Without
+early stopping every network trains for every epoch, so the work per
+network of a kind is the same in every row. Runs are interleaved after a
+warm-up; reported are median times (5 runs, 2 with ``--quick``) and the
+ratio to one network. That the networks trained in threads end with the
+weights they have when trained in one pass, or alone, is checked by the
+test suite (``tests/test_parallel_members.py``, ``tests/test_ensemble.py``).
 
     python benchmarks/ensemble_cost.py
     python benchmarks/ensemble_cost.py --quick
@@ -37,6 +37,7 @@ from _common import airline_split, parser, print_table, timed, write_report
 from _panel import load_panel
 
 from sklstm import LSTMForecaster, make_windows
+from sklstm._members import usable_cores
 
 
 def cases(quick):
@@ -56,28 +57,26 @@ def main():
     epochs = 3 if args.quick else 50
     common = {"window": 24, "max_epochs": epochs}
 
-    def together(X, y, k, **params):
-        return lambda: LSTMForecaster(n_estimators=k, random_state=0, **common, **params).fit(X, y)
+    cores = usable_cores()
 
-    def loop(X, y, k):
-        # The kinds of the ensemble's members: networks 0, 2, 4 scale their windows.
-        return lambda: [
-            LSTMForecaster(
-                n_estimators=1, window_scaling=seed % 2 == 0, random_state=seed, **common
-            ).fit(X, y)
-            for seed in range(k)
-        ]
+    def fit(X, y, k, threads):
+        def run():
+            torch.set_num_threads(threads)
+            try:
+                return LSTMForecaster(n_estimators=k, random_state=0, **common).fit(X, y)
+            finally:
+                torch.set_num_threads(1)
 
+        return run
+
+    sizes = (1, 2, 5) if args.quick else (1, 2, 5, 10)
     results = {}
     rows = []
     for name, (X, y) in cases(args.quick).items():
-        variants = {
-            "1 network": together(X, y, 1),
-            "1 network, window_scaling=False": together(X, y, 1, window_scaling=False),
-            "2 networks together": together(X, y, 2),
-            "5 networks together": together(X, y, 5),
-            "5 separate fits (a loop)": loop(X, y, 5),
-        }
+        variants = {"1 network": fit(X, y, 1, 1)}
+        for k in sizes[1:]:
+            variants[f"{k} networks, one pass"] = fit(X, y, k, 1)
+            variants[f"{k} networks, {cores} threads"] = fit(X, y, k, cores)
         for fn in variants.values():
             fn()  # warm-up
         times = {key: [] for key in variants}
@@ -101,7 +100,7 @@ def main():
     print_table(
         "Fit time of an ensemble (defaults, every network trains every epoch)", list(rows[0]), rows
     )
-    write_report("ensemble_cost", args, {"reps": reps, "epochs": epochs}, results)
+    write_report("ensemble_cost", args, {"reps": reps, "epochs": epochs, "cores": cores}, results)
 
 
 if __name__ == "__main__":
