@@ -146,7 +146,7 @@ def fit_checked(estimator, X, y, incremental, continuing, context):
 
     rng = check_random_state(estimator.random_state)
     seeds = rng.randint(np.iinfo(np.int32).max, size=n_members)
-    target = X[:, layout.target]
+    target = X[:, columns_view(layout.target)]
     sequences = scaled_sequences(scaler, target, Y, fit_scaler=not continuing)
     covariates = None
     covariate_scaler = None
@@ -357,6 +357,14 @@ def module_config(estimator, window=None, n_covariates=0, row_scaled=False):
         window = estimator.window if window is None else window
         config["window"] = None if window is None else int(window)
     return config
+
+
+def columns_view(columns):
+    """``columns`` as a slice where they are consecutive, so that indexing gives a view."""
+    columns = np.asarray(columns)
+    if len(columns) and np.array_equal(columns, np.arange(columns[0], columns[0] + len(columns))):
+        return slice(int(columns[0]), int(columns[0]) + len(columns))
+    return columns
 
 
 def resolve_scaler(scaler, X):

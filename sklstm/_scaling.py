@@ -11,6 +11,8 @@ one and its thresholds apply to the *relative* range of the data, which is
 zero only when the values are constant to float64 precision.
 """
 
+import math
+
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin, clone
 from sklearn.pipeline import Pipeline
@@ -151,14 +153,75 @@ def _sample(column):
     return np.concatenate((column[::step], extremes))
 
 
+def _sample_parts(parts):
+    """:func:`_sample` of the values of 2-D ``parts``, read chunk by chunk."""
+    step = max(1, sum(part.size for part in parts) // _ROUND_TRIP_SAMPLE)
+    picked, lowest, highest = [], math.inf, -math.inf
+    for part in parts:
+        for rows, columns in _chunks(part.shape):
+            values = part[rows, columns].astype(np.float64, copy=False).reshape(-1)
+            if values.size:
+                picked.append(values[::step])
+                lowest, highest = min(lowest, values.min()), max(highest, values.max())
+    return np.concatenate([*picked, [lowest, highest]]).reshape(-1, 1)
+
+
 def _is_identity(scaler):
     return (
         type(scaler) is FunctionTransformer and scaler.func is None and scaler.inverse_func is None
     )
 
 
+def _chunks(shape):
+    """``(rows, columns)`` slices covering an array of ``shape`` by ``_SCALE_CHUNK`` values."""
+    n_rows, n_columns = shape
+    if n_columns <= _SCALE_CHUNK:
+        step = _SCALE_CHUNK // max(n_columns, 1)
+        for start in range(0, n_rows, step):
+            yield slice(start, start + step), slice(None)
+        return
+    for row in range(n_rows):
+        for start in range(0, n_columns, _SCALE_CHUNK):
+            yield slice(row, row + 1), slice(start, start + _SCALE_CHUNK)
+
+
+def _fit_by_chunks(scaler, parts):
+    """Fit ``scaler`` on the values of ``parts`` chunk by chunk, where that is exact.
+
+    Whether it is: a scaler that only reads the extremes of its values
+    (:class:`UnitMagnitude` before a ``MinMaxScaler`` or a ``MaxAbsScaler``)
+    ends the same from chunks as from one column, without the copy of every
+    value as one float64 column. Returns whether it did.
+    """
+    if not (
+        isinstance(scaler, Pipeline)
+        and len(scaler.steps) == 2
+        and type(scaler.steps[0][1]) is UnitMagnitude
+        and type(scaler.steps[1][1]) in (MinMaxScaler, MaxAbsScaler)
+    ):
+        return False
+    magnitude, inner = scaler.steps[0][1], scaler.steps[1][1]
+
+    def columns():
+        for part in parts:
+            for rows, cols in _chunks(part.shape):
+                yield part[rows, cols].astype(np.float64, copy=False).reshape(-1, 1)
+
+    largest = max((float(np.max(np.abs(c))) for c in columns() if c.size), default=0.0)
+    magnitude.n_features_in_ = 1
+    magnitude.scale_ = largest if largest > 0 else 1.0
+    for column in columns():
+        if column.size:
+            inner.partial_fit(magnitude.transform(column))
+    return True
+
+
 def fit_value_scaler(scaler, column):
     """Fit ``scaler`` on the training values ``column`` of shape (n, 1) and check it.
+
+    ``column`` may also be a tuple of 2-D arrays whose values are the
+    training values; the scalers that only read extremes then fit on them
+    chunk by chunk, without a copy (others on one concatenated column).
 
     As ``TransformedTargetRegressor(check_inverse=True)`` does, a sample of the
     training values must come back from ``inverse_transform(transform(...))``:
@@ -166,10 +229,17 @@ def fit_value_scaler(scaler, column):
     values must also keep the variation of the data: values that all scale to
     (nearly) one number leave the network nothing to learn.
     """
-    scaler.fit(column)
-    if not len(column):
-        return scaler
-    sample = _sample(column)
+    if isinstance(column, tuple) and _fit_by_chunks(scaler, column):
+        if not sum(part.size for part in column):
+            return scaler
+        sample = _sample_parts(column)
+    else:
+        if isinstance(column, tuple):
+            column = np.concatenate(column, axis=1).reshape(-1, 1)
+        scaler.fit(column)
+        if not len(column):
+            return scaler
+        sample = _sample(column)
     with np.errstate(all="ignore"):
         scaled = np.asarray(scaler.transform(sample), dtype=np.float64).reshape(-1, 1)
         if not np.isfinite(scaled).all():
@@ -243,27 +313,23 @@ def scaled_sequences(scaler, X, Y, fit_scaler):
             )
         return scaled
     if fit_scaler:
-        # The scaler sees every training value as one column; that float64
-        # copy is freed before the float32 result is built.
-        fit_value_scaler(scaler, np.concatenate((X, Y), axis=1).reshape(-1, 1))
+        fit_value_scaler(scaler, (X, Y))
     n_x = X.shape[1]
     scaled = np.empty((len(X), n_x + Y.shape[1]), dtype=np.float32)
-    # A few rows at a time, straight into float32, so that the transform's
+    # A few values at a time, straight into float32, so that the transform's
     # float64 temporaries stay small on long data. Each value is scaled on
     # its own, so chunks give the same numbers as one call.
-    step = max(1, _SCALE_CHUNK // scaled.shape[1])
-    for start in range(0, len(X), step):
-        rows = slice(start, start + step)
-        for part, columns in ((X[rows], slice(0, n_x)), (Y[rows], slice(n_x, None))):
+    for part, out in ((X, scaled[:, :n_x]), (Y, scaled[:, n_x:])):
+        for rows, columns in _chunks(part.shape):
             # float64 as in the fit (y may arrive as float32): same rounding.
-            column = part.astype(np.float64, copy=False).reshape(-1, 1)
-            values = np.asarray(scaler.transform(column))
+            values = part[rows, columns].astype(np.float64, copy=False)
+            values = np.asarray(scaler.transform(values.reshape(-1, 1)))
             if not np.isfinite(values).all():
                 raise non_finite_error()
             with np.errstate(over="ignore"):
-                scaled[rows, columns] = values.reshape(part.shape)
-        if not np.isfinite(scaled[rows]).all():
-            raise ValueError(_FLOAT32_OVERFLOW)
+                out[rows, columns] = values.reshape(out[rows, columns].shape)
+            if not np.isfinite(out[rows, columns]).all():
+                raise ValueError(_FLOAT32_OVERFLOW)
     return scaled
 
 
