@@ -8,7 +8,9 @@ threads wait on each other at every small operation. So the estimator runs
 its torch work, in ``fit`` and in ``predict``, with one thread and gives the
 caller's setting back afterwards. Parallel work across series or models
 belongs to joblib (``n_jobs`` of sklearn's tools), whose workers each run
-with one thread.
+with one thread. Within one fit, the networks of an ensemble train in
+parallel Python threads, each with that one thread, as many at once as the
+caller's setting allows (``sklstm._members``).
 """
 
 import contextlib
