@@ -94,7 +94,9 @@ def _quote(names, limit=5):
 
 
 def _readonly(array):
-    array = np.asarray(array, dtype=np.intp)
+    array = np.asarray(array)
+    if array.dtype.kind != "i":
+        array = array.astype(np.intp)
     array.flags.writeable = False
     return array
 
@@ -133,7 +135,9 @@ class RowLayout:
     def __post_init__(self):
         n_cov = len(self.covariates)
         defaults = {
-            "target": np.arange(self.n_lags),
+            # int32: on one long row, int64 column numbers would cost as
+            # much memory as the row itself.
+            "target": np.arange(self.n_lags, dtype=np.int32 if self.n_lags < 2**31 else np.int64),
             "covariate_lags": np.empty((n_cov, self.n_lags)),
             "covariate_steps": np.empty((n_cov, self.n_steps)),
         }

@@ -377,7 +377,7 @@ class _EpochProgress(Callback):
 # Ridge penalty of the least-squares start of the linear skip, per training pair.
 _RIDGE = 1e-3
 # Pairs gathered at a time while accumulating the least-squares system.
-_LSQ_CHUNK = 1 << 12
+_LSQ_CHUNK = 1 << 10
 
 
 @torch.no_grad()
