@@ -23,6 +23,7 @@ test suite (``tests/test_parallel_members.py``, ``tests/test_ensemble.py``).
 
     python benchmarks/ensemble_cost.py
     python benchmarks/ensemble_cost.py --quick
+    python benchmarks/ensemble_cost.py --airline-only --reps 3
 """
 
 import statistics
@@ -40,20 +41,22 @@ from sklstm import LSTMForecaster, make_windows
 from sklstm._members import usable_cores
 
 
-def cases(quick):
+def cases(quick, airline_only=False):
     train, _ = airline_split()
     employment = load_panel()["us_employment_CEU0500000001"]["values"][:-12]
     out = {"airline (108 pairs)": make_windows(train, window=24)}
-    if not quick:
+    if not (quick or airline_only):
         out["employment series (933 pairs)"] = make_windows(employment, window=24)
     return out
 
 
 def main():
     p = parser("ensemble_cost", __doc__)
+    p.add_argument("--airline-only", action="store_true", help="leave out the long series")
+    p.add_argument("--reps", type=int, default=None, help="runs per variant (default: 5)")
     args = p.parse_args()
     torch.set_num_threads(1)
-    reps = 2 if args.quick else 5
+    reps = args.reps or (2 if args.quick else 5)
     epochs = 3 if args.quick else 50
     common = {"window": 24, "max_epochs": epochs}
 
@@ -72,7 +75,7 @@ def main():
     sizes = (1, 2, 5) if args.quick else (1, 2, 5, 10)
     results = {}
     rows = []
-    for name, (X, y) in cases(args.quick).items():
+    for name, (X, y) in cases(args.quick, args.airline_only).items():
         variants = {"1 network": fit(X, y, 1, 1)}
         for k in sizes[1:]:
             variants[f"{k} networks, one pass"] = fit(X, y, k, 1)

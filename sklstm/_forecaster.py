@@ -126,12 +126,17 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         Dropout probability between stacked layers and before the output head.
 
     n_estimators : int, default=2
-        Number of networks in the ensemble. They are trained together, in one
-        pass over the batches with one optimizer, each from its own
-        initialisation and with its own shuffles, and each ends with the
-        weights that training it alone would give (without ``dropout``,
-        whose masks they draw from one stream). Their forecast is one
-        recursive model: at every step the networks' mean is fed back.
+        Number of networks in the ensemble, each trained from its own
+        initialisation and with its own shuffles. On a CPU they train in
+        parallel threads, one network per thread, as many at once as the
+        cores the process may use and ``torch.get_num_threads()`` allow;
+        with one thread allowed (as inside joblib's or Dask's workers), in
+        a ``fit`` called from a thread other than the main one, with
+        ``dropout`` or ``verbose``, together in one pass over the batches.
+        Either way each ends with the weights that training it alone would
+        give (without ``dropout``, whose masks they then draw from one
+        stream). Their forecast is one recursive model: at every step the
+        networks' mean is fed back.
 
     max_epochs : int, default=50
         Maximum number of passes over the training pairs. The defaults of
