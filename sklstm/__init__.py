@@ -1,7 +1,7 @@
 """sklstm: LSTM forecasting as a scikit-learn estimator."""
 
 from ._forecaster import LSTMForecaster
-from ._persistence import load
+from ._loading import load
 from ._windowing import make_windows
 
 __version__ = "0.2.0"

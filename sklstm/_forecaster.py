@@ -15,12 +15,11 @@ from sklearn.utils._param_validation import (
 from sklearn.utils.validation import check_is_fitted
 
 from ._fitting import fit_forecaster
-from ._forecast_index import future_index
 from ._forecasting import (
     calibration_of,
     forecast_panel,
+    forecast_series,
     forecast_values,
-    history_covariates,
     rows_of,
     shape_like_predict,
     validated_rows,
@@ -29,7 +28,6 @@ from ._intervals import check_levels
 from ._persistence import save_model
 from ._training import _OPTIMIZERS
 from ._validation import validate_input
-from ._windowing import _as_series_values
 
 
 class LSTMForecaster(RegressorMixin, BaseEstimator):
@@ -165,8 +163,8 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         weights are restored. Without it, training runs its whole budget
         (``max_epochs``, ``max_steps``), while the learning rate decays, and
         each network keeps the weights of its epoch with the lowest training
-        loss. (Unlike ``MLPRegressor``, the training loss stops nothing: on
-        the benchmark, stopping on it ended training too early.)
+        loss. (The training loss stops nothing, unlike ``MLPRegressor``'s
+        ``tol``: on the benchmark, stopping on it ended training too early.)
 
     validation_fraction : float, default=0.1
         Fraction of rows held out for early stopping.
@@ -273,8 +271,42 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
     See Also
     --------
     make_windows : Cut series into ``(X, y)`` forecast origins.
-    sklearn.neural_network.MLPRegressor : The model for this estimator's
-        training parameters.
+
+    Notes
+    -----
+    ``X`` is the target's own past, one forecast origin per row, not
+    exogenous variables as ``X`` is in sktime or statsforecast; covariates
+    known in advance are extra columns of the same rows (:func:`make_windows`
+    with ``covariates=``). The training parameters follow PyTorch's names
+    (``max_epochs``, ``optimizer``, ``weight_decay``, a float
+    ``learning_rate``), not ``MLPRegressor``'s (``max_iter``, ``solver``,
+    ``alpha``, a schedule named by ``learning_rate``).
+
+    The linear skip is the autoregressive component of LSTNet [1]_; the
+    intervals are split-conformal [2]_ [3]_, calibrated per step on
+    out-of-sample recursive forecasts; the learning rate decays along a
+    cosine [4]_; averaging networks trained from different random starts
+    follows deep ensembles [5]_. The recurrent cores are the LSTM [6]_ and
+    the GRU [7]_.
+
+    References
+    ----------
+    .. [1] G. Lai, W.-C. Chang, Y. Yang and H. Liu, "Modeling long- and
+       short-term temporal patterns with deep neural networks", SIGIR 2018.
+    .. [2] V. Vovk, A. Gammerman and G. Shafer, "Algorithmic Learning in a
+       Random World", Springer, 2005.
+    .. [3] J. Lei, M. G'Sell, A. Rinaldo, R. J. Tibshirani and L. Wasserman,
+       "Distribution-free predictive inference for regression", Journal of
+       the American Statistical Association, 113(523), 2018.
+    .. [4] I. Loshchilov and F. Hutter, "SGDR: Stochastic gradient descent
+       with warm restarts", ICLR 2017.
+    .. [5] B. Lakshminarayanan, A. Pritzel and C. Blundell, "Simple and
+       scalable predictive uncertainty estimation using deep ensembles",
+       NeurIPS 2017.
+    .. [6] S. Hochreiter and J. Schmidhuber, "Long short-term memory",
+       Neural Computation, 9(8), 1997.
+    .. [7] K. Cho et al., "Learning phrase representations using RNN
+       encoder-decoder for statistical machine translation", EMNLP 2014.
 
     Examples
     --------
@@ -413,6 +445,15 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             memory, or a loss that diverges.
         TypeError
             For values that are not numbers, such as date columns.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMForecaster, make_windows
+        >>> X, y = make_windows(np.sin(np.arange(100) / 4), window=8)
+        >>> model = LSTMForecaster(horizon=3, max_epochs=3, random_state=0).fit(X, y)
+        >>> model.window_, model.horizon_, model.n_iter_
+        (8, 3, 3)
         """
         return fit_forecaster(self, X, y, incremental=False)
 
@@ -436,6 +477,17 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         -------
         self : LSTMForecaster
             The updated estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMForecaster, make_windows
+        >>> X, y = make_windows(np.sin(np.arange(100) / 4), window=8)
+        >>> model = LSTMForecaster(max_epochs=3, random_state=0).fit(X[:60], y[:60])
+        >>> before = model.predict(X[-1:])
+        >>> model = model.partial_fit(X[60:], y[60:])  # three more epochs, on new rows
+        >>> bool((model.predict(X[-1:]) != before).all()), model.window_
+        (True, 8)
         """
         return fit_forecaster(self, X, y, incremental=True)
 
@@ -453,6 +505,17 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             Float64 predictions: 1-D when ``horizon_`` is 1 and ``y`` was 1-D
             in ``fit``. With several networks (``n_estimators``), the mean of
             their forecasts.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMForecaster, make_windows
+        >>> X, y = make_windows(np.sin(np.arange(100) / 4), window=8)
+        >>> model = LSTMForecaster(max_epochs=3, random_state=0).fit(X, y)
+        >>> model.predict(X[-2:]).shape  # one step: y was 1-D
+        (2,)
+        >>> model.set_params(horizon=4).fit(X, y).predict(X[-2:]).shape
+        (2, 4)
         """
         check_is_fitted(self)
         windows, known = validated_rows(self, X, self.horizon_)
@@ -560,6 +623,18 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         -------
         score : float
             R² of the ``h``-step forecasts against ``y``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMForecaster, make_windows
+        >>> series = np.sin(np.arange(120) / 4)
+        >>> X, y = make_windows(series, window=8)
+        >>> model = LSTMForecaster(horizon=6, max_epochs=3, random_state=0).fit(X, y)
+        >>> X6, Y6 = make_windows(series, window=8, horizon=6)
+        >>> r2_one_step, r2_six_steps = model.score(X, y), model.score(X6, Y6)
+        >>> r2_one_step <= 1 and r2_six_steps <= 1
+        True
         """
         check_is_fitted(self)
         X, y = validate_input(
@@ -659,36 +734,7 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             calibration_of(self).offsets([0.5], steps)
         if isinstance(history, pd.DataFrame):
             return forecast_panel(self, history, steps, coverage, covariates)
-        values = _as_series_values(history, name="history")
-        if len(values) < self.window_:
-            raise ValueError(
-                f"history has {len(values)} values but the model reads the last "
-                f"window_={self.window_}; pass a longer history."
-            )
-        window = values[-self.window_ :].astype(np.float64)
-        if not np.isfinite(window).all():
-            raise ValueError(
-                f"The last {self.window_} values of history contain NaN or infinite "
-                "values; fill or drop them first (e.g. series.interpolate())."
-            )
-        index = None
-        if isinstance(history, pd.Series):
-            index = future_index(history.index, steps)
-        known = history_covariates(self, history, covariates, steps, index)
-        if index is None and coverage is not None:
-            # A frame needs an index: the positions that follow the history.
-            index = pd.RangeIndex(len(values), len(values) + steps)
-        if coverage is None:
-            y_pred = forecast_values(self, window[None, :], steps, known)[0]
-            if index is None:
-                return y_pred
-            return pd.Series(y_pred, index=index, name=history.name)
-        levels = np.array([(1 - coverage) / 2, (1 + coverage) / 2])
-        point = forecast_values(self, window[None, :], steps, known)[0]
-        bounds = forecast_values(self, window[None, :], steps, known, quantiles=levels)[0]
-        return pd.DataFrame(
-            {"forecast": point, "lower": bounds[:, 0], "upper": bounds[:, 1]}, index=index
-        )
+        return forecast_series(self, history, steps, coverage, covariates)
 
     def save(self, path):
         """Save the model to one file that loads without running code.

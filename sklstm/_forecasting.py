@@ -17,6 +17,7 @@ from ._module import predict_recursive
 from ._scaling import RowMinMax, scaled_covariates
 from ._threads import torch_threads
 from ._validation import validate_input
+from ._windowing import _as_series_values
 
 # Rows predicted per chunk: bounds the memory of ``predict`` on many origins.
 _PREDICT_CHUNK = 8192
@@ -195,6 +196,40 @@ def forecast_panel(estimator, panel, steps, coverage, covariates):
     )
     data = np.stack([parts[part] for part in parts], axis=1).reshape(-1, steps)
     return pd.DataFrame(data.T, index=index, columns=columns)
+
+
+def forecast_series(estimator, history, steps, coverage, covariates):
+    """``forecast`` of one series: its last ``window_`` values, on its future index."""
+    values = _as_series_values(history, name="history")
+    if len(values) < estimator.window_:
+        raise ValueError(
+            f"history has {len(values)} values but the model reads the last "
+            f"window_={estimator.window_}; pass a longer history."
+        )
+    window = values[-estimator.window_ :].astype(np.float64)
+    if not np.isfinite(window).all():
+        raise ValueError(
+            f"The last {estimator.window_} values of history contain NaN or infinite "
+            "values; fill or drop them first (e.g. series.interpolate())."
+        )
+    index = None
+    if isinstance(history, pd.Series):
+        index = future_index(history.index, steps)
+    known = history_covariates(estimator, history, covariates, steps, index)
+    if index is None and coverage is not None:
+        # A frame needs an index: the positions that follow the history.
+        index = pd.RangeIndex(len(values), len(values) + steps)
+    if coverage is None:
+        y_pred = forecast_values(estimator, window[None, :], steps, known)[0]
+        if index is None:
+            return y_pred
+        return pd.Series(y_pred, index=index, name=history.name)
+    levels = np.array([(1 - coverage) / 2, (1 + coverage) / 2])
+    point = forecast_values(estimator, window[None, :], steps, known)[0]
+    bounds = forecast_values(estimator, window[None, :], steps, known, quantiles=levels)[0]
+    return pd.DataFrame(
+        {"forecast": point, "lower": bounds[:, 0], "upper": bounds[:, 1]}, index=index
+    )
 
 
 def validated_rows(estimator, X, steps):

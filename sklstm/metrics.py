@@ -10,6 +10,17 @@ scorers for ``cross_validate`` and ``GridSearchCV``.
 
 import numpy as np
 
+__all__ = [
+    "empirical_coverage",
+    "interval_score",
+    "make_interval_scorer",
+    "make_quantile_scorer",
+    "mean_absolute_scaled_error",
+    "mean_scaled_interval_score",
+    "pinball_loss",
+    "seasonal_naive",
+]
+
 
 def seasonal_naive(history, steps, season=1):
     """Repeat the last season of ``history`` for ``steps`` values.
@@ -44,7 +55,8 @@ def mean_absolute_scaled_error(y_true, y_pred, *, y_train, season=1):
     """Mean absolute scaled error (Hyndman & Koehler, 2006).
 
     The mean absolute error of the forecast divided by the in-sample mean
-    absolute error of the seasonal naive forecast on the training series.
+    absolute error of the seasonal naive forecast on the training series
+    [1]_.
     Below 1 the forecast beats seasonal naive, in the training scale.
 
     Parameters
@@ -61,6 +73,11 @@ def mean_absolute_scaled_error(y_true, y_pred, *, y_train, season=1):
     Returns
     -------
     mase : float
+
+    References
+    ----------
+    .. [1] R. J. Hyndman and A. B. Koehler, "Another look at measures of
+       forecast accuracy", International Journal of Forecasting, 22(4), 2006.
 
     Examples
     --------
@@ -149,7 +166,7 @@ def interval_score(y_true, lower, upper, *, coverage):
 
     For each value the width of its interval, plus ``2 / (1 - coverage)``
     times the distance by which the actual value falls outside it (Gneiting
-    & Raftery, 2007). It rewards narrow intervals and penalises misses in
+    & Raftery, 2007 [1]_). It rewards narrow intervals and penalises misses in
     proportion to how far they miss.
 
     Parameters
@@ -165,6 +182,12 @@ def interval_score(y_true, lower, upper, *, coverage):
     -------
     score : float
         In the units of the data.
+
+    References
+    ----------
+    .. [1] T. Gneiting and A. E. Raftery, "Strictly proper scoring rules,
+       prediction, and estimation", Journal of the American Statistical
+       Association, 102(477), 2007.
 
     Examples
     --------
@@ -189,7 +212,7 @@ def mean_scaled_interval_score(y_true, lower, upper, *, y_train, season=1, cover
     The mean :func:`interval_score` over the forecast divided by the in-sample
     mean absolute error of the seasonal naive forecast on the training
     series, as :func:`mean_absolute_scaled_error` is scaled. M4 scored 95%
-    intervals; lower is better.
+    intervals [1]_; lower is better.
 
     Parameters
     ----------
@@ -208,6 +231,12 @@ def mean_scaled_interval_score(y_true, lower, upper, *, y_train, season=1, cover
     -------
     msis : float
 
+    References
+    ----------
+    .. [1] S. Makridakis, E. Spiliotis and V. Assimakopoulos, "The M4
+       Competition: 100,000 time series and 61 forecasting methods",
+       International Journal of Forecasting, 36(1), 2020.
+
     Examples
     --------
     >>> from sklstm.metrics import mean_scaled_interval_score
@@ -223,7 +252,7 @@ def pinball_loss(y_true, y_quantiles, quantiles):
 
     For a level ``q``, a forecast ``f`` of the value ``y`` costs
     ``q (y - f)`` when it is too low and ``(1 - q) (f - y)`` when too high;
-    the level-``q`` quantile of the true distribution minimises it.
+    the level-``q`` quantile of the true distribution minimises it [1]_.
 
     Parameters
     ----------
@@ -239,6 +268,11 @@ def pinball_loss(y_true, y_quantiles, quantiles):
     -------
     loss : float
         In the units of the data.
+
+    References
+    ----------
+    .. [1] R. Koenker and G. Bassett, "Regression quantiles", Econometrica,
+       46(1), 1978.
 
     Examples
     --------
