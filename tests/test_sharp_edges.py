@@ -109,6 +109,4 @@ def test_scorer_with_one_step_targets_and_a_longer_horizon_fails_as_documented()
     X, y = make_windows(SERIES, window=12)
     model = LSTMForecaster(window=12, horizon=6, **TINY)
     with pytest.raises(ValueError, match="different number of output"):
-        cross_val_score(
-            model, X, y, cv=CV, scoring="neg_mean_absolute_error", error_score="raise"
-        )
+        cross_val_score(model, X, y, cv=CV, scoring="neg_mean_absolute_error", error_score="raise")
