@@ -74,15 +74,17 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         series; every network then also scales its windows. ``"auto"`` is
         ``"row"`` for the rows of a panel (a DataFrame with the ``(time,
         series)`` index that :func:`make_windows` gives a wide DataFrame)
-        and ``"minmax"`` for anything else; pass ``"row"`` for rows of many
-        series that you stacked yourself. A transformer or ``Pipeline`` is
-        cloned, never changed; its ``inverse_transform`` must undo its
-        ``transform`` on the training values, else ``fit`` raises a
-        ``ValueError``. ``None`` leaves the values as they are. The built-in
-        scalers, and a ``MinMaxScaler``, ``StandardScaler``, ``MaxAbsScaler``
-        or ``RobustScaler`` passed in, are preceded by a division by the
-        largest magnitude of the training values, so that they work on data
-        of any magnitude (1e-300 as well as 1e300) and any relative range.
+        and ``"minmax"`` for anything else, arrays included; pass ``"row"``
+        for rows of many series that you stacked yourself (``fit`` warns
+        when rows without that index look like several series). A
+        transformer or ``Pipeline`` is cloned, never changed; its
+        ``inverse_transform`` must undo its ``transform`` on the training
+        values, else ``fit`` raises a ``ValueError``. ``None`` leaves the
+        values as they are. The built-in scalers, and a ``MinMaxScaler``,
+        ``StandardScaler``, ``MaxAbsScaler`` or ``RobustScaler`` passed in,
+        are preceded by a division by the largest magnitude of the training
+        values, so that they work on data of any magnitude (1e-300 as well
+        as 1e300) and any relative range.
 
     relative : bool, default=True
         Per-window normalisation: express each input window relative to its

@@ -61,8 +61,8 @@ QUOTES = [
     # README.md
     Q(
         "README.md",
-        "has a median MASE of {:.2f} over five seeds and a worst of {:.2f}; sklstm's "
-        "defaults {:.2f} and {:.2f}, fitted about {:.0f} times faster",
+        "five seeds has a median of {:.2f} and a worst of {:.2f}; sklstm's defaults have "
+        "{:.2f} and {:.2f}, with fit and forecast about {:.0f} times faster",
         R("tutorial.json", f"{TUTORIAL}/mase_median"),
         R("tutorial.json", f"{TUTORIAL}/mase_worst"),
         R("tutorial.json", f"{SKLSTM}/mase_median"),
