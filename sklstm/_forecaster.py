@@ -59,9 +59,11 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         The network is trained on one-step pairs whatever ``horizon`` is, so
         a 1-D ``y`` (one-step targets) goes with any ``horizon``; with
         targets of ``h > 1`` steps, ``horizon`` must be ``None`` or ``h``,
-        else ``fit`` raises a ``ValueError`` (scorers compare the columns of
-        ``predict`` with those of ``y``). :meth:`score` scores forecasts of
-        as many steps as its ``y`` has columns.
+        else ``fit`` raises a ``ValueError``. Scorers such as
+        ``"neg_mean_absolute_error"`` compare the columns of ``predict`` with
+        those of ``y``, so the rows they score need targets of ``horizon_``
+        steps; :meth:`score` scores forecasts of as many steps as its ``y``
+        has columns.
 
     scaler : {"auto", "minmax", "standard", "row"}, transformer or None, \
             default="auto"

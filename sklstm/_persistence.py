@@ -1,4 +1,7 @@
-"""Save and load a forecaster without pickle: ``LSTMForecaster.save`` and ``load``.
+"""The model file, without pickle: written by ``LSTMForecaster.save``, read by ``load``.
+
+This module knows the format only; ``_loading.load`` binds it to the estimator
+classes a file may hold.
 
 A model file is one zip archive:
 
