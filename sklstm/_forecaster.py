@@ -22,6 +22,7 @@ from ._forecasting import (
     forecast_values,
     history_covariates,
     rows_of,
+    score_steps,
     shape_like_predict,
     validated_rows,
 )
@@ -62,8 +63,8 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         a 1-D ``y`` (one-step targets) goes with any ``horizon``; with
         targets of ``h > 1`` steps, ``horizon`` must be ``None`` or ``h``,
         else ``fit`` raises a ``ValueError`` (scorers compare the columns of
-        ``predict`` with those of ``y``). :meth:`score` scores forecasts of
-        as many steps as its ``y`` has columns.
+        ``predict`` with those of ``y``), and :meth:`score` needs targets of
+        ``horizon_`` steps.
 
     scaler : {"auto", "minmax", "standard", "row"}, transformer or None, \
             default="auto"
@@ -540,26 +541,25 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         return shape_like_predict(self, values)
 
     def score(self, X, y, sample_weight=None):
-        """Return the R² of the forecasts of as many steps as ``y`` has columns.
+        """Return the R² of :meth:`predict`'s forecasts against ``y``.
 
-        The forecasts are those of :meth:`predict`, for ``y.shape[1]`` steps
-        (one step for a 1-D ``y``) whatever ``horizon_`` is, so a model fitted
-        with ``horizon=12`` on one-step targets is scored on one-step targets.
-        As for any regressor, the R² of several columns is their mean.
+        As for any regressor, the R² of several columns is their mean. ``y``
+        must have as many steps as :meth:`predict` returns (``horizon_``);
+        other targets are a ``ValueError``.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps)
             Histories with as many time steps as in ``fit``.
-        y : array-like of shape (n_samples,) or (n_samples, h)
-            The values that follow each row: one, or the next ``h``.
+        y : array-like of shape (n_samples,) or (n_samples, `horizon_`)
+            The values that follow each row: the next ``horizon_``.
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the rows.
 
         Returns
         -------
         score : float
-            R² of the ``h``-step forecasts against ``y``.
+            R² of the ``horizon_``-step forecasts against ``y``.
         """
         check_is_fitted(self)
         X, y = validate_input(
@@ -572,7 +572,7 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             y_numeric=True,
             dtype=np.float64,
         )
-        steps = 1 if y.ndim == 1 else y.shape[1]
+        steps = score_steps(self, y)
         windows, known = rows_of(self, X, steps)
         y_pred = forecast_values(self, windows, steps, known)
         if y.ndim == 1:

@@ -203,6 +203,20 @@ def validated_rows(estimator, X, steps):
     return rows_of(estimator, X, steps)
 
 
+def score_steps(estimator, y):
+    """The steps ``score`` forecasts: ``horizon_``, which ``y``'s columns must match."""
+    columns = 1 if y.ndim == 1 else y.shape[1]
+    if columns != estimator.horizon_:
+        raise ValueError(
+            f"score is the R² of predict(X) against y, and predict returns "
+            f"{_steps(estimator.horizon_)} (horizon_={estimator.horizon_}), but y has "
+            f"{columns} column(s). Pass targets of {_steps(estimator.horizon_)} "
+            f"(make_windows(series, window, horizon={estimator.horizon_})), or fit "
+            f"with horizon={columns} to score {_steps(columns)} forecasts."
+        )
+    return columns
+
+
 def row_layout(estimator):
     """Where the target's history and the covariates sit in a row of ``X``."""
     names = getattr(estimator, "feature_names_in_", None)
