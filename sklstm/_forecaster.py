@@ -704,10 +704,13 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         ----------
         path : str, path-like or binary file object
             Where to write; an existing file is replaced only once the new one
-            is complete. ``.sklstm`` is a good extension.
+            is complete, and a read-only one never. ``.sklstm`` is a good
+            extension.
 
         Raises
         ------
+        PermissionError
+            If ``path`` names an existing read-only file.
         ImportError
             If the scaler is not a built-in one and skops is not installed.
 
