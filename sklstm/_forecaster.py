@@ -6,7 +6,6 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
-from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
@@ -21,6 +20,7 @@ from ._forecasting import (
     forecast_panel,
     forecast_values,
     history_covariates,
+    r2,
     rows_of,
     score_steps,
     shape_like_predict,
@@ -577,7 +577,7 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         y_pred = forecast_values(self, windows, steps, known)
         if y.ndim == 1:
             y_pred = y_pred[:, 0]
-        return float(r2_score(y, y_pred, sample_weight=sample_weight))
+        return r2(y, y_pred, sample_weight)
 
     def forecast(self, history, steps=None, *, coverage=None, covariates=None):
         """Forecast the values that follow a series, or every series of a panel.

@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import torch
+from sklearn.metrics import r2_score
 
 from ._forecast_index import future_index
 from ._layout import RowLayout
@@ -215,6 +216,20 @@ def score_steps(estimator, y):
             f"with horizon={columns} to score {_steps(columns)} forecasts."
         )
     return columns
+
+
+def r2(y, y_pred, sample_weight=None):
+    """R² of ``y_pred`` against ``y``, at any magnitude.
+
+    R² does not change when both are divided by one number, and their squares
+    overflow above about 1.3e154: so both are first divided by the power of
+    two nearest their largest magnitude, which rounds nothing.
+    """
+    magnitude = max(np.max(np.abs(y), initial=0.0), np.max(np.abs(y_pred), initial=0.0))
+    if np.isfinite(magnitude) and magnitude > 0:
+        unit = np.ldexp(1.0, int(np.frexp(magnitude)[1]))
+        y, y_pred = y / unit, y_pred / unit
+    return float(r2_score(y, y_pred, sample_weight=sample_weight))
 
 
 def row_layout(estimator):
