@@ -89,6 +89,12 @@ def history_covariates(estimator, history, covariates, steps, index):
     if isinstance(covariates, pd.Series):
         covariates = covariates.to_frame()
     if isinstance(covariates, pd.DataFrame):
+        twice = covariates.columns[covariates.columns.duplicated()].unique()
+        if len(twice):
+            raise ValueError(
+                f"covariates has duplicated column names {list(twice)}; keep one column "
+                "per covariate."
+            )
         missing_columns = [name for name in names if name not in covariates.columns]
         if missing_columns:
             raise ValueError(
@@ -98,6 +104,13 @@ def history_covariates(estimator, history, covariates, steps, index):
         frame = covariates[names]
         if index is not None:
             wanted = history.index[-window:].append(index)
+            twice = frame.index[frame.index.duplicated()].intersection(wanted)
+            if len(twice):
+                shown = ", ".join(str(stamp) for stamp in twice[:5])
+                raise ValueError(
+                    f"covariates has several rows for {len(twice)} of the time stamps "
+                    f"the forecast needs: {shown}. Keep one row per time stamp."
+                )
             missing = wanted.difference(frame.index)
             if len(missing):
                 shown = ", ".join(str(stamp) for stamp in missing[:5])
