@@ -6,7 +6,6 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
-from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
@@ -20,7 +19,9 @@ from ._forecasting import (
     forecast_panel,
     forecast_series,
     forecast_values,
+    r2,
     rows_of,
+    score_steps,
     shape_like_predict,
     validated_rows,
 )
@@ -62,8 +63,8 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         else ``fit`` raises a ``ValueError``. Scorers such as
         ``"neg_mean_absolute_error"`` compare the columns of ``predict`` with
         those of ``y``, so the rows they score need targets of ``horizon_``
-        steps; :meth:`score` scores forecasts of as many steps as its ``y``
-        has columns.
+        steps; :meth:`score` likewise needs targets of ``horizon_`` steps and
+        raises a ``ValueError`` for any other number.
 
     scaler : {"auto", "minmax", "standard", "row"}, transformer or None, \
             default="auto"
@@ -607,26 +608,25 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         return shape_like_predict(self, values)
 
     def score(self, X, y, sample_weight=None):
-        """Return the R² of the forecasts of as many steps as ``y`` has columns.
+        """Return the R² of :meth:`predict`'s forecasts against ``y``.
 
-        The forecasts are those of :meth:`predict`, for ``y.shape[1]`` steps
-        (one step for a 1-D ``y``) whatever ``horizon_`` is, so a model fitted
-        with ``horizon=12`` on one-step targets is scored on one-step targets.
-        As for any regressor, the R² of several columns is their mean.
+        As for any regressor, the R² of several columns is their mean. ``y``
+        must have as many steps as :meth:`predict` returns (``horizon_``);
+        other targets are a ``ValueError``.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps)
             Histories with as many time steps as in ``fit``.
-        y : array-like of shape (n_samples,) or (n_samples, h)
-            The values that follow each row: one, or the next ``h``.
+        y : array-like of shape (n_samples,) or (n_samples, `horizon_`)
+            The values that follow each row: the next ``horizon_``.
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the rows.
 
         Returns
         -------
         score : float
-            R² of the ``h``-step forecasts against ``y``.
+            R² of the ``horizon_``-step forecasts against ``y``.
 
         Examples
         --------
@@ -636,8 +636,7 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         >>> X, y = make_windows(series, window=8)
         >>> model = LSTMForecaster(horizon=6, max_epochs=3, random_state=0).fit(X, y)
         >>> X6, Y6 = make_windows(series, window=8, horizon=6)
-        >>> r2_one_step, r2_six_steps = model.score(X, y), model.score(X6, Y6)
-        >>> r2_one_step <= 1 and r2_six_steps <= 1
+        >>> model.score(X6, Y6) <= 1
         True
         """
         check_is_fitted(self)
@@ -651,12 +650,12 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             y_numeric=True,
             dtype=np.float64,
         )
-        steps = 1 if y.ndim == 1 else y.shape[1]
+        steps = score_steps(self, y)
         windows, known = rows_of(self, X, steps)
         y_pred = forecast_values(self, windows, steps, known)
         if y.ndim == 1:
             y_pred = y_pred[:, 0]
-        return float(r2_score(y, y_pred, sample_weight=sample_weight))
+        return r2(y, y_pred, sample_weight)
 
     def forecast(self, history, steps=None, *, coverage=None, covariates=None):
         """Forecast the values that follow a series, or every series of a panel.
@@ -754,10 +753,13 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         ----------
         path : str, path-like or binary file object
             Where to write; an existing file is replaced only once the new one
-            is complete. ``.sklstm`` is a good extension.
+            is complete, and a read-only one never. ``.sklstm`` is a good
+            extension.
 
         Raises
         ------
+        PermissionError
+            If ``path`` names an existing read-only file.
         ImportError
             If the scaler is not a built-in one and skops is not installed.
 

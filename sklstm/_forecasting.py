@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import torch
+from sklearn.metrics import r2_score
 
 from ._forecast_index import future_index
 from ._layout import RowLayout
@@ -89,6 +90,12 @@ def history_covariates(estimator, history, covariates, steps, index):
     if isinstance(covariates, pd.Series):
         covariates = covariates.to_frame()
     if isinstance(covariates, pd.DataFrame):
+        twice = covariates.columns[covariates.columns.duplicated()].unique()
+        if len(twice):
+            raise ValueError(
+                f"covariates has duplicated column names {list(twice)}; keep one column "
+                "per covariate."
+            )
         missing_columns = [name for name in names if name not in covariates.columns]
         if missing_columns:
             raise ValueError(
@@ -98,6 +105,13 @@ def history_covariates(estimator, history, covariates, steps, index):
         frame = covariates[names]
         if index is not None:
             wanted = history.index[-window:].append(index)
+            twice = frame.index[frame.index.duplicated()].intersection(wanted)
+            if len(twice):
+                shown = ", ".join(str(stamp) for stamp in twice[:5])
+                raise ValueError(
+                    f"covariates has several rows for {len(twice)} of the time stamps "
+                    f"the forecast needs: {shown}. Keep one row per time stamp."
+                )
             missing = wanted.difference(frame.index)
             if len(missing):
                 shown = ", ".join(str(stamp) for stamp in missing[:5])
@@ -236,6 +250,34 @@ def validated_rows(estimator, X, steps):
     """``X`` checked, cut into the network's windows and scaled covariates."""
     X = validate_input(estimator, X, reset=False, dtype=np.float64)
     return rows_of(estimator, X, steps)
+
+
+def score_steps(estimator, y):
+    """The steps ``score`` forecasts: ``horizon_``, which ``y``'s columns must match."""
+    columns = 1 if y.ndim == 1 else y.shape[1]
+    if columns != estimator.horizon_:
+        raise ValueError(
+            f"score is the R² of predict(X) against y, and predict returns "
+            f"{_steps(estimator.horizon_)} (horizon_={estimator.horizon_}), but y has "
+            f"{columns} column(s). Pass targets of {_steps(estimator.horizon_)} "
+            f"(make_windows(series, window, horizon={estimator.horizon_})), or fit "
+            f"with horizon={columns} to score {_steps(columns)} forecasts."
+        )
+    return columns
+
+
+def r2(y, y_pred, sample_weight=None):
+    """R² of ``y_pred`` against ``y``, at any magnitude.
+
+    R² does not change when both are divided by one number, and their squares
+    overflow above about 1.3e154: so both are first divided by the power of
+    two nearest their largest magnitude, which rounds nothing.
+    """
+    magnitude = max(np.max(np.abs(y), initial=0.0), np.max(np.abs(y_pred), initial=0.0))
+    if np.isfinite(magnitude) and magnitude > 0:
+        unit = np.ldexp(1.0, int(np.frexp(magnitude)[1]))
+        y, y_pred = y / unit, y_pred / unit
+    return float(r2_score(y, y_pred, sample_weight=sample_weight))
 
 
 def row_layout(estimator):

@@ -28,6 +28,7 @@ import io
 import json
 import os
 import re
+import stat
 import struct
 import uuid
 import zipfile
@@ -320,6 +321,7 @@ def save_model(estimator, path):
     # Write next to the target and rename, so that a failed save never leaves
     # a truncated file in place of a good one.
     path = os.fspath(path)
+    _refuse_read_only(path)
     partial = f"{path}.{uuid.uuid4().hex}.partial"
     try:
         # open() rather than mkstemp, so that the file gets the usual
@@ -331,6 +333,24 @@ def save_model(estimator, path):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(partial)
         raise
+
+
+def _refuse_read_only(path):
+    """Never replace a read-only file: renaming over it would succeed silently.
+
+    Read-only: no write permission bit at all (``chmod a-w``), or one the
+    user may not write (``os.access``, which grants root everything).
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    writable = mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    if stat.S_ISREG(mode) and not (writable and os.access(path, os.W_OK)):
+        raise PermissionError(
+            f"{path!r} is read-only, and save does not replace a read-only file. "
+            "Save to another path, or make the file writable first (chmod u+w)."
+        )
 
 
 def _write_zip(file, members):

@@ -138,7 +138,20 @@ def make_scaler(scaler):
     return scaler
 
 
-def non_finite_error():
+# Above this magnitude a value's square overflows float64 (a variance, say).
+_SQUARE_OVERFLOWS = np.sqrt(np.finfo(np.float64).max)
+
+
+def non_finite_error(magnitude=0.0):
+    if magnitude > _SQUARE_OVERFLOWS:
+        return ValueError(
+            f"The scaler produced NaN or infinite values from the training data, "
+            f"whose values reach {magnitude:.3g}: beyond about 1.3e154 their squares "
+            "overflow float64, as in the variance of a StandardScaler. Use "
+            "scaler='standard' or 'minmax' (or a StandardScaler or MinMaxScaler "
+            "itself, not inside a Pipeline), which are applied to the values brought "
+            "to magnitude one, or divide the values by a large constant first."
+        )
     return ValueError(
         "The scaler produced NaN or infinite values from the training data "
         "(e.g. a log transform of values <= 0). Use a scaler defined for "
@@ -172,12 +185,12 @@ def fit_value_scaler(scaler, column):
     if not len(column):
         return scaler
     sample = _sample(column)
+    magnitude = float(np.max(np.abs(sample)))
     with np.errstate(all="ignore"):
         scaled = np.asarray(scaler.transform(sample), dtype=np.float64).reshape(-1, 1)
         if not np.isfinite(scaled).all():
-            raise non_finite_error()
+            raise non_finite_error(magnitude)
         back = np.asarray(scaler.inverse_transform(scaled), dtype=np.float64).reshape(-1, 1)
-    magnitude = float(np.max(np.abs(sample)))
     spread = float(np.ptp(scaled))
     # Relative to the magnitude: a span of ±1.7e308 would overflow.
     relative_range = float(np.ptp(sample / magnitude)) if magnitude > 0 else 0.0

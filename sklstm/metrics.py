@@ -8,6 +8,8 @@ M4 competition's interval score) and :func:`pinball_loss`;
 scorers for ``cross_validate`` and ``GridSearchCV``.
 """
 
+import inspect
+
 import numpy as np
 
 __all__ = [
@@ -294,6 +296,18 @@ def pinball_loss(y_true, y_quantiles, quantiles):
     return float(np.mean(np.maximum(levels * diff, (levels - 1) * diff)))
 
 
+# Interval metrics where lower is better: a scorer returns their negative.
+_INTERVAL_LOSSES = (interval_score, mean_scaled_interval_score)
+
+
+def _takes_coverage(score_func):
+    try:
+        parameters = inspect.signature(score_func).parameters
+    except (TypeError, ValueError):
+        return False
+    return "coverage" in parameters
+
+
 class _IntervalScorer:
     def __init__(self, score_func, coverage, sign, kwargs):
         self.score_func = score_func
@@ -304,11 +318,11 @@ class _IntervalScorer:
     def __call__(self, estimator, X, y):
         lower, upper = estimator.predict_interval(X, coverage=self.coverage)
         y = np.asarray(y, dtype=np.float64).reshape(lower.shape)
-        if self.score_func is interval_score:
-            value = interval_score(y, lower, upper, coverage=self.coverage, **self.kwargs)
-        else:
-            value = self.score_func(y, lower, upper, **self.kwargs)
-        return self.sign * value
+        kwargs = dict(self.kwargs)
+        if _takes_coverage(self.score_func):
+            # The intervals' own coverage, not the function's default (MSIS: 0.95).
+            kwargs["coverage"] = self.coverage
+        return self.sign * self.score_func(y, lower, upper, **kwargs)
 
     def __repr__(self):
         sign = "" if self.sign > 0 else ", greater_is_better=False"
@@ -339,14 +353,18 @@ def make_interval_scorer(
     Parameters
     ----------
     score_func : callable, default=interval_score
-        ``score_func(y_true, lower, upper, **kwargs)``; :func:`interval_score`
-        also receives ``coverage``.
+        ``score_func(y_true, lower, upper, **kwargs)``. A function with a
+        ``coverage`` parameter (:func:`interval_score`,
+        :func:`mean_scaled_interval_score`) also receives ``coverage``, so
+        that it scores the intervals with the coverage they were made for.
     coverage : float, default=0.9
         Nominal coverage of the intervals to score.
     greater_is_better : bool, default=None
-        Whether a higher score is better. ``None``: ``False`` for
-        :func:`interval_score` (a loss, so the scorer returns its negative,
-        as sklearn's ``neg_*`` scorers do) and ``True`` otherwise.
+        Whether a higher score is better. ``None``: ``False`` for the losses
+        :func:`interval_score` and :func:`mean_scaled_interval_score` (the
+        scorer returns their negative, as sklearn's ``neg_*`` scorers do, so
+        that a search maximising it minimises the loss) and ``True`` otherwise
+        (e.g. :func:`empirical_coverage`).
     **kwargs
         Passed to ``score_func``.
 
@@ -362,7 +380,7 @@ def make_interval_scorer(
     """
     coverage = _check_coverage(coverage)
     if greater_is_better is None:
-        greater_is_better = score_func is not interval_score
+        greater_is_better = score_func not in _INTERVAL_LOSSES
     return _IntervalScorer(score_func, coverage, 1 if greater_is_better else -1, kwargs)
 
 
