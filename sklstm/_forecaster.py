@@ -25,7 +25,9 @@ from ._forecasting import (
     shape_like_predict,
     validated_rows,
 )
+from ._gaps import FORECAST_OPTIONS, check_option, check_time_steps, window_gaps
 from ._intervals import check_levels
+from ._long import forecast_long, is_long
 from ._persistence import save_model
 from ._training import _OPTIMIZERS
 from ._validation import validate_input
@@ -579,7 +581,18 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             y_pred = y_pred[:, 0]
         return float(r2_score(y, y_pred, sample_weight=sample_weight))
 
-    def forecast(self, history, steps=None, *, coverage=None, covariates=None):
+    def forecast(
+        self,
+        history,
+        steps=None,
+        *,
+        coverage=None,
+        covariates=None,
+        missing="raise",
+        id_col="unique_id",
+        time_col="ds",
+        target_col="y",
+    ):
         """Forecast the values that follow a series, or every series of a panel.
 
         Parameters
@@ -657,8 +670,14 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         if coverage is not None:
             (coverage,) = check_levels(coverage, "coverage")
             calibration_of(self).offsets([0.5], steps)
+        missing = check_option(missing, FORECAST_OPTIONS, "forecast")
+        if is_long(history, id_col, time_col):
+            columns = (id_col, time_col, target_col)
+            return forecast_long(self, history, steps, coverage, covariates, missing, columns)
+        if isinstance(history, (pd.Series, pd.DataFrame)):
+            check_time_steps(history.index, "history")
         if isinstance(history, pd.DataFrame):
-            return forecast_panel(self, history, steps, coverage, covariates)
+            return forecast_panel(self, history, steps, coverage, covariates, missing)
         values = _as_series_values(history, name="history")
         if len(values) < self.window_:
             raise ValueError(
@@ -666,10 +685,13 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
                 f"window_={self.window_}; pass a longer history."
             )
         window = values[-self.window_ :].astype(np.float64)
+        if np.isnan(window).any():
+            labels = history.index if isinstance(history, pd.Series) else range(len(values))
+            window = window_gaps(self, values.astype(np.float64), labels, missing)
         if not np.isfinite(window).all():
             raise ValueError(
-                f"The last {self.window_} values of history contain NaN or infinite "
-                "values; fill or drop them first (e.g. series.interpolate())."
+                f"The last {self.window_} values of history contain infinite values; "
+                "replace them first."
             )
         index = None
         if isinstance(history, pd.Series):

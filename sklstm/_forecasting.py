@@ -12,6 +12,7 @@ import pandas as pd
 import torch
 
 from ._forecast_index import future_index
+from ._gaps import panel_window_gaps
 from ._layout import RowLayout
 from ._module import predict_recursive
 from ._scaling import RowMinMax, scaled_covariates
@@ -141,7 +142,7 @@ def _aligned_rows(array, n_history, window, steps):
     return array[n_history - window : n_history + steps]
 
 
-def forecast_panel(estimator, panel, steps, coverage, covariates):
+def forecast_panel(estimator, panel, steps, coverage, covariates, missing="raise"):
     """``forecast`` of a wide DataFrame: one column of forecasts per series."""
     window = estimator.window_
     if panel.shape[1] == 0:
@@ -162,7 +163,7 @@ def forecast_panel(estimator, panel, steps, coverage, covariates):
             "first, e.g. panel.apply(pandas.to_numeric)."
         ) from exc
     index = future_index(panel.index, steps)
-    windows = values[-window:].T
+    windows = panel_window_gaps(estimator, panel, values, values[-window:].T.copy(), missing)
     complete = np.isfinite(windows).all(axis=1)
     if not complete.all():
         names = list(panel.columns[~complete])
