@@ -614,7 +614,20 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             last ``window_`` steps of the history and the ``steps`` future
             ones. A DataFrame is matched on the history's index (and its
             future index); an array is aligned with ``history`` row for row
-            and continues ``steps`` rows past its end.
+            and continues ``steps`` rows past its end. For long data, a long
+            frame of the future values (columns ``id_col``, ``time_col`` and
+            the covariates); the past ones are columns of ``history``.
+        missing : {"raise", "fill"}, default="raise"
+            What a window with a gap (a missing value the model would read)
+            does: ``"raise"`` refuses it, naming the positions; ``"fill"``
+            fills each missing value, oldest first, with the model's one-step
+            forecast from the ``window_`` values before it. A series of a
+            panel that starts too late or ends early is no gap: its forecast
+            is NaN, with a warning.
+        id_col, time_col, target_col : str, default="unique_id", "ds", "y"
+            The columns of long data: a ``history`` DataFrame with the
+            ``id_col`` and ``time_col`` columns holds one row per series and
+            time step; each series is forecast from its own last time stamp.
 
         Returns
         -------
@@ -629,12 +642,14 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             columns ``forecast``, ``lower`` and ``upper`` on that index. For
             a panel, a wide ``DataFrame`` with one column per series (with
             ``coverage``, column levels ``(series, "forecast" | "lower" |
-            "upper")``).
+            "upper")``). For long data, a long ``DataFrame`` with columns
+            ``id_col``, ``time_col``, ``forecast`` and, with ``coverage``,
+            ``lo-<pct>`` and ``hi-<pct>`` (``lo-80``, ``hi-80`` for 0.8).
 
         Raises
         ------
         ValueError
-            If the history is too short, ends with missing values, has a time
+            If the history is too short, has a gap in its window (``missing="raise"``), has a time
             or integer index that is irregular, in decreasing order, or has
             too few dates to infer its frequency; if ``coverage`` is given to
             a model fitted without intervals; if covariates are missing or do
@@ -661,6 +676,12 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         >>> panel = pd.DataFrame({"airline": y, "doubled": 2 * y})
         >>> model.forecast(panel, steps=2).shape
         (2, 2)
+
+        Long data (``unique_id``, ``ds``, ``y``) gives a long forecast.
+
+        >>> long = panel.reset_index(names="ds").melt("ds", var_name="unique_id", value_name="y")
+        >>> list(model.forecast(long, steps=2, coverage=0.8).columns)
+        ['unique_id', 'ds', 'forecast', 'lo-80', 'hi-80']
         """
         check_is_fitted(self)
         steps = self.horizon_ if steps is None else steps

@@ -146,6 +146,23 @@ def make_windows(
     step : int, default=1
         Distance between the starts of consecutive rows (of a panel: on its
         time steps, the same for every series).
+    missing : {"drop", "raise"}, default="drop"
+        What rows that touch a missing value (``NaN``) do. ``"drop"``: they
+        are left out; every other row is kept where it is (the index of a
+        pandas input tells which remain; for an array, the rows are those of
+        the complete windows, in time order). ``"raise"``: a gap (a ``NaN``
+        between a series' first and last values) is refused, the message
+        naming where it is; ``NaN`` before a series starts or after it ends
+        is not a gap. A ``DatetimeIndex`` or ``PeriodIndex`` with missing time
+        stamps is always refused: put it on its regular grid first
+        (``series.asfreq("D")``), which turns the missing steps into gaps.
+    id_col, time_col, target_col : str, default="unique_id", "ds", "y"
+        The columns of long data: a DataFrame with the ``id_col`` and
+        ``time_col`` columns holds one row per series and time step, as
+        statsforecast takes it. Its series may have different lengths and
+        start dates; they are put on one regular time grid (a missing row
+        is a gap) and cut as a panel. ``covariates`` then names covariate
+        columns of the frame, each series carrying its own values.
 
     Returns
     -------
@@ -216,6 +233,23 @@ def make_windows(
                b        20.0   30.0
     >>> y.tolist()
     [3.0, 4.0, 40.0]
+
+    Long data, one row per series and time step: series ``a`` starts a
+    day earlier than ``b``.
+
+    >>> long = pd.DataFrame({
+    ...     "unique_id": ["a", "a", "a", "b", "b"],
+    ...     "ds": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03",
+    ...                           "2024-01-02", "2024-01-03"]),
+    ...     "y": [1.0, 2.0, 3.0, 20.0, 30.0],
+    ... })
+    >>> X, y = make_windows(long, window=1)
+    >>> X
+                          lag_1
+    ds         unique_id
+    2024-01-02 a            1.0
+    2024-01-03 a            2.0
+               b           20.0
 
     Covariates known in advance: their past values, then their future ones.
 
