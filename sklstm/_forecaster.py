@@ -696,7 +696,7 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             columns = (id_col, time_col, target_col)
             return forecast_long(self, history, steps, coverage, covariates, missing, columns)
         if isinstance(history, (pd.Series, pd.DataFrame)):
-            check_time_steps(history.index, "history")
+            check_time_steps(history.index, "history", dates=False)
         if isinstance(history, pd.DataFrame):
             return forecast_panel(self, history, steps, coverage, covariates, missing)
         values = _as_series_values(history, name="history")

@@ -36,19 +36,23 @@ def _labels(labels, positions, limit=5):
     return shown + more
 
 
-def check_time_steps(index, what="series"):
+def check_time_steps(index, what="series", dates=True):
     """Refuse a time index with missing time stamps, which would read as contiguous.
 
     A ``DatetimeIndex`` with a ``freq`` is regular by construction; without
     one, its frequency must be inferable (``pandas.infer_freq``). A
     ``PeriodIndex`` must hold consecutive periods. Other indexes are labels
-    and are not checked.
+    and are not checked; nor is a ``DatetimeIndex`` when ``dates`` is false
+    (``forecast`` refuses an irregular one when it dates the forecast).
     """
-    if isinstance(index, pd.PeriodIndex) and len(index) > 1:
+    # Time in decreasing order is refused where it matters, with its own message.
+    if isinstance(index, pd.PeriodIndex) and len(index) > 1 and index.is_monotonic_increasing:
         jumps = np.flatnonzero(np.diff(index.asi8) != 1)
         if len(jumps):
             raise ValueError(_irregular(index, jumps, what, f"'{index.freqstr}'"))
-    if isinstance(index, pd.DatetimeIndex) and index.freq is None and len(index) >= 3:
+    if not dates or not isinstance(index, pd.DatetimeIndex):
+        return
+    if index.freq is None and len(index) >= 3:
         if pd.infer_freq(index) is not None:
             return
         steps = np.diff(index.asi8)
@@ -125,11 +129,13 @@ def window_gaps(estimator, values, labels, missing, name=None):
     missing_at = missing_at[missing_at >= len(values) - window]
     who = "" if name is None else f" of series {name!r}"
     if missing == "raise":
+        what = "history" if name is None else f"series {name!r}"
         raise ValueError(
-            f"The last {window} values{who} (the window the model reads) have "
-            f"{len(missing_at)} missing value(s), at {_labels(labels, missing_at)}. Fill "
-            "them, pass missing='fill' to fill them with the model's own one-step "
-            "forecasts, or forecast from a history that ends before the gap."
+            f"The last {window} values of {what} contain NaN: {len(missing_at)} missing "
+            f"value(s), at {_labels(labels, missing_at)}, in the window the model reads. "
+            "Fill them (e.g. series.interpolate()), pass missing='fill' to fill them "
+            "with the model's own one-step forecasts, or forecast from a history that "
+            "ends before the gap."
         )
     if getattr(estimator, "covariates_", None):
         raise ValueError(

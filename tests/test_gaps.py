@@ -124,7 +124,8 @@ def _history(n=40):
 def test_forecast_refuses_a_gap_in_its_window_and_says_where(model):
     history = _history()
     history.iloc[[-2, -5]] = np.nan
-    with pytest.raises(ValueError, match=r"2 missing value\(s\), at 2022-02-05.*2022-02-08"):
+    message = r"last 6 values of history contain NaN: 2 missing value\(s\), at 2022-02-05.*02-08"
+    with pytest.raises(ValueError, match=message):
         model.forecast(history)
     with pytest.raises(ValueError, match=r"at 35, 38.*missing='fill'"):
         model.forecast(history.to_numpy())
