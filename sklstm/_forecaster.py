@@ -25,7 +25,9 @@ from ._forecasting import (
     shape_like_predict,
     validated_rows,
 )
+from ._gaps import FORECAST_OPTIONS, check_option, check_time_steps
 from ._intervals import check_levels
+from ._long import forecast_long, is_long
 from ._persistence import save_model
 from ._training import _OPTIMIZERS
 from ._validation import validate_input
@@ -657,7 +659,18 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             y_pred = y_pred[:, 0]
         return r2(y, y_pred, sample_weight)
 
-    def forecast(self, history, steps=None, *, coverage=None, covariates=None):
+    def forecast(
+        self,
+        history,
+        steps=None,
+        *,
+        coverage=None,
+        covariates=None,
+        missing="raise",
+        id_col="unique_id",
+        time_col="ds",
+        target_col="y",
+    ):
         """Forecast the values that follow a series, or every series of a panel.
 
         Parameters
@@ -679,7 +692,20 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             last ``window_`` steps of the history and the ``steps`` future
             ones. A DataFrame is matched on the history's index (and its
             future index); an array is aligned with ``history`` row for row
-            and continues ``steps`` rows past its end.
+            and continues ``steps`` rows past its end. For long data, a long
+            frame of the future values (columns ``id_col``, ``time_col`` and
+            the covariates); the past ones are columns of ``history``.
+        missing : {"raise", "fill"}, default="raise"
+            What a window with a gap (a missing value the model would read)
+            does: ``"raise"`` refuses it, naming the positions; ``"fill"``
+            fills each missing value, oldest first, with the model's one-step
+            forecast from the ``window_`` values before it. A series of a
+            panel that starts too late or ends early is no gap: its forecast
+            is NaN, with a warning.
+        id_col, time_col, target_col : str, default="unique_id", "ds", "y"
+            The columns of long data: a ``history`` DataFrame with the
+            ``id_col`` and ``time_col`` columns holds one row per series and
+            time step; each series is forecast from its own last time stamp.
 
         Returns
         -------
@@ -694,12 +720,14 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             columns ``forecast``, ``lower`` and ``upper`` on that index. For
             a panel, a wide ``DataFrame`` with one column per series (with
             ``coverage``, column levels ``(series, "forecast" | "lower" |
-            "upper")``).
+            "upper")``). For long data, a long ``DataFrame`` with columns
+            ``id_col``, ``time_col``, ``forecast`` and, with ``coverage``,
+            ``lo-<pct>`` and ``hi-<pct>`` (``lo-80``, ``hi-80`` for 0.8).
 
         Raises
         ------
         ValueError
-            If the history is too short, ends with missing values, has a time
+            If the history is too short, has a gap in its window (``missing="raise"``), has a time
             or integer index that is irregular, in decreasing order, or has
             too few dates to infer its frequency; if ``coverage`` is given to
             a model fitted without intervals; if covariates are missing or do
@@ -726,6 +754,12 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         >>> panel = pd.DataFrame({"airline": y, "doubled": 2 * y})
         >>> model.forecast(panel, steps=2).shape
         (2, 2)
+
+        Long data (``unique_id``, ``ds``, ``y``) gives a long forecast.
+
+        >>> long = panel.reset_index(names="ds").melt("ds", var_name="unique_id", value_name="y")
+        >>> list(model.forecast(long, steps=2, coverage=0.8).columns)
+        ['unique_id', 'ds', 'forecast', 'lo-80', 'hi-80']
         """
         check_is_fitted(self)
         steps = self.horizon_ if steps is None else steps
@@ -735,9 +769,15 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         if coverage is not None:
             (coverage,) = check_levels(coverage, "coverage")
             calibration_of(self).offsets([0.5], steps)
+        missing = check_option(missing, FORECAST_OPTIONS, "forecast")
+        if is_long(history, id_col, time_col):
+            columns = (id_col, time_col, target_col)
+            return forecast_long(self, history, steps, coverage, covariates, missing, columns)
+        if isinstance(history, (pd.Series, pd.DataFrame)):
+            check_time_steps(history.index, "history", dates=False)
         if isinstance(history, pd.DataFrame):
-            return forecast_panel(self, history, steps, coverage, covariates)
-        return forecast_series(self, history, steps, coverage, covariates)
+            return forecast_panel(self, history, steps, coverage, covariates, missing)
+        return forecast_series(self, history, steps, coverage, covariates, missing)
 
     def save(self, path):
         """Save the model to one file that loads without running code.

@@ -13,6 +13,7 @@ import torch
 from sklearn.metrics import r2_score
 
 from ._forecast_index import future_index
+from ._gaps import panel_window_gaps, window_gaps
 from ._layout import RowLayout
 from ._module import predict_recursive
 from ._scaling import RowMinMax, scaled_covariates
@@ -156,7 +157,7 @@ def _aligned_rows(array, n_history, window, steps):
     return array[n_history - window : n_history + steps]
 
 
-def forecast_panel(estimator, panel, steps, coverage, covariates):
+def forecast_panel(estimator, panel, steps, coverage, covariates, missing="raise"):
     """``forecast`` of a wide DataFrame: one column of forecasts per series."""
     window = estimator.window_
     if panel.shape[1] == 0:
@@ -177,7 +178,7 @@ def forecast_panel(estimator, panel, steps, coverage, covariates):
             "first, e.g. panel.apply(pandas.to_numeric)."
         ) from exc
     index = future_index(panel.index, steps)
-    windows = values[-window:].T
+    windows = panel_window_gaps(estimator, panel, values, values[-window:].T.copy(), missing)
     complete = np.isfinite(windows).all(axis=1)
     if not complete.all():
         names = list(panel.columns[~complete])
@@ -212,8 +213,11 @@ def forecast_panel(estimator, panel, steps, coverage, covariates):
     return pd.DataFrame(data.T, index=index, columns=columns)
 
 
-def forecast_series(estimator, history, steps, coverage, covariates):
-    """``forecast`` of one series: its last ``window_`` values, on its future index."""
+def forecast_series(estimator, history, steps, coverage, covariates, missing="raise"):
+    """``forecast`` of one series: its last ``window_`` values, on its future index.
+
+    A gap in those values is refused or filled as ``missing`` says.
+    """
     values = _as_series_values(history, name="history")
     if len(values) < estimator.window_:
         raise ValueError(
@@ -221,10 +225,13 @@ def forecast_series(estimator, history, steps, coverage, covariates):
             f"window_={estimator.window_}; pass a longer history."
         )
     window = values[-estimator.window_ :].astype(np.float64)
+    if np.isnan(window).any():
+        labels = history.index if isinstance(history, pd.Series) else range(len(values))
+        window = window_gaps(estimator, values.astype(np.float64), labels, missing)
     if not np.isfinite(window).all():
         raise ValueError(
-            f"The last {estimator.window_} values of history contain NaN or infinite "
-            "values; fill or drop them first (e.g. series.interpolate())."
+            f"The last {estimator.window_} values of history contain infinite values; "
+            "replace them first."
         )
     index = None
     if isinstance(history, pd.Series):
