@@ -409,7 +409,14 @@ def fit_linear_skips(module, pairs: WindowPairs):
         gram += inputs.T @ inputs
         moment += inputs.T @ target
     gram += _RIDGE * n * torch.eye(size, dtype=torch.float64, device=gram.device)
-    weights = torch.linalg.solve(gram, moment).to(first.skip.weight.dtype)
+    try:
+        weights = torch.linalg.solve(gram, moment)
+    except torch.linalg.LinAlgError:
+        # Beside values far from order one (scaler=None) the ridge rounds away
+        # and constant windows leave the system singular: take the
+        # minimum-norm least-squares fit.
+        weights = torch.linalg.pinv(gram, hermitian=True) @ moment
+    weights = weights.to(first.skip.weight.dtype)
     for member in members:
         member.skip.weight.copy_(weights[None])
 
