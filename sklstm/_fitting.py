@@ -137,7 +137,7 @@ def fit_checked(estimator, X, y, incremental, continuing, context):
         )
     device = resolve_device(estimator)
     if not continuing and estimator.scaler == "auto" and scaler_choice == "minmax":
-        warn_if_stacked_series(layout.split(X)[0])
+        warn_if_stacked_series(X[:, columns_view(layout.target)])
     scaler = estimator.scaler_ if continuing else make_scaler(scaler_choice)
     row_scaled = isinstance(scaler, RowMinMax)
     config = module_config(estimator, window, len(layout.covariates), row_scaled)

@@ -407,9 +407,13 @@ def warn_if_stacked_series(history):
     n_rows = len(history)
     if n_rows < 4:
         return
-    history = np.ascontiguousarray(history)
-    heads = [row.tobytes() for row in np.ascontiguousarray(history[:, :-1])]
-    tails = [row.tobytes() for row in np.ascontiguousarray(history[:, 1:])]
+    # Hashes of the rows' bytes, a few rows at a time: bytes of every row
+    # would cost several times the rows themselves.
+    heads, tails = [], []
+    for start in range(0, n_rows, 1 << 12):
+        block = history[start : start + (1 << 12)]
+        heads += [hash(row.tobytes()) for row in np.ascontiguousarray(block[:, :-1])]
+        tails += [hash(row.tobytes()) for row in np.ascontiguousarray(block[:, 1:])]
     # Row r continues row q when r's history without its last value is q's
     # without its first; a row that continues none starts a chain.
     tail_set, head_set = set(tails), set(heads)
