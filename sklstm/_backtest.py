@@ -75,10 +75,11 @@ def backtest(
     apart, end ``horizon`` steps before the data do. At each cutoff the model
     forecasts the next ``horizon`` values of every series from the history up
     to the cutoff, and the forecasts are compared with what followed. A model
-    is fitted on the rows that :func:`make_windows` cuts from the history up
-    to a cutoff (``window`` values and ``horizon`` targets per row; rows that
-    touch a gap are left out) and never sees a later value of any series:
-    the cutoffs are time stamps shared by all series.
+    is a clone with ``horizon=horizon``, fitted on the rows that
+    :func:`make_windows` cuts from the history up to a cutoff (``window``
+    values and the next one per row; rows that touch a gap are left out); it
+    never sees a later value of any series: the cutoffs are time stamps
+    shared by all series.
 
     The model is cloned for every fit; the one passed in is never changed.
 
@@ -225,10 +226,13 @@ def _as_panel(data, columns):
 def _fit_and_forecast(model, panel, cutoffs, context):
     """One fit at ``cutoffs[0]``, and the forecasts of every cutoff it serves."""
     window, horizon, coverage, missing, season, single = context
-    estimator = clone(model)
+    # One-step rows: every training pair once (rows with targets of the whole
+    # horizon would repeat each pair in up to `horizon` rows); the horizon is
+    # the estimator's, for the intervals of every step.
+    estimator = clone(model).set_params(horizon=horizon)
     train = panel.iloc[: cutoffs[0] + 1]
     # One series is cut as a Series, so that it is fitted as a user would fit it.
-    X, y = make_windows(train.iloc[:, 0] if single else train, window, horizon)
+    X, y = make_windows(train.iloc[:, 0] if single else train, window)
     estimator.fit(X, y)
     return pd.concat([_forecast_at(estimator, panel, c, context) for c in cutoffs])
 

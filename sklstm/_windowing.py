@@ -486,9 +486,9 @@ def _panel_windows(panel, window, horizon, covariates, step, missing="drop"):
     if isinstance(columns, pd.MultiIndex) or isinstance(index, pd.MultiIndex):
         raise ValueError(
             "A panel has one level of series names (its columns) and one of time steps (its "
-            "index); got a MultiIndex. For a long frame with one row per (time, series), "
-            "make it wide first, e.g. df.pivot(index='time', columns='series', "
-            "values='value')."
+            "index); got a MultiIndex. A long frame with one row per (series, time) goes in "
+            "as it is, with its column names: make_windows(df.reset_index(), window, "
+            "id_col='series', time_col='time', target_col='value')."
         )
     if columns.has_duplicates:
         duplicated = columns[columns.duplicated()].unique()
@@ -504,8 +504,10 @@ def _panel_windows(panel, window, horizon, covariates, step, missing="drop"):
     values = _float_columns(
         panel,
         "The panel's columns (one per series)",
-        "make_windows takes a wide frame with one numeric column per series; for a long "
-        "frame, e.g. df.pivot(index='time', columns='series', values='value').",
+        "make_windows takes a wide frame with one numeric column per series, or a long "
+        "frame with one row per (series, time) named by id_col, time_col and target_col "
+        "(e.g. make_windows(df, window, id_col='series', time_col='time', "
+        "target_col='value')).",
     )
     n_times, n_series = values.shape
     if not n_series:

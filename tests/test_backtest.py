@@ -38,7 +38,8 @@ def _hand_loop(model, series, cutoffs, fit_at):
     for cutoff in cutoffs:
         if cutoff in fit_at:
             train = series.iloc[: cutoff + 1]
-            estimator = clone(model).fit(*make_windows(train, WINDOW, HORIZON))
+            estimator = clone(model).set_params(horizon=HORIZON)
+            estimator.fit(*make_windows(train, WINDOW))
         forecasts.append(estimator.forecast(series.iloc[: cutoff + 1], HORIZON).to_numpy())
     return np.concatenate(forecasts)
 
@@ -102,7 +103,8 @@ def test_long_data_and_the_wide_panel_give_the_same_backtest():
     pd.testing.assert_frame_equal(result.forecasts, wide.forecasts)
     assert set(result.forecasts["unique_id"]) == {"a", "b"}
     # A global model: one fit on the panel's rows, the rows of every series.
-    estimator = clone(_model()).fit(*make_windows(panel.iloc[:56], WINDOW, HORIZON))
+    estimator = clone(_model()).set_params(horizon=HORIZON)
+    estimator.fit(*make_windows(panel.iloc[:56], WINDOW))
     expected = estimator.forecast(panel.iloc[:56], HORIZON)
     first = result.forecasts[result.forecasts["cutoff"] == panel.index[55]]
     assert_allclose(first["forecast"], expected.to_numpy().T.ravel())

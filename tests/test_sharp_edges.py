@@ -96,11 +96,13 @@ def test_scorer_with_one_step_targets_and_no_horizon():
     assert scores.shape == (2,) and np.all(np.isfinite(scores))
 
 
-def test_default_scoring_scores_as_many_steps_as_y_has():
-    # score() forecasts y's columns, so scoring=None works with any horizon.
+def test_default_scoring_needs_targets_of_the_horizon():
+    # score() is the R² of predict, which returns horizon_ columns: one-step
+    # targets with horizon=6 are refused with a message that says what to pass.
     X, y = make_windows(SERIES, window=12)
-    scores = cross_val_score(LSTMForecaster(window=12, horizon=6, **TINY), X, y, cv=CV)
-    assert scores.shape == (2,) and np.all(np.isfinite(scores))
+    model = LSTMForecaster(window=12, horizon=6, **TINY)
+    with pytest.raises(ValueError, match=r"predict returns 6 steps.*horizon=6"):
+        cross_val_score(model, X, y, cv=CV, error_score="raise")
 
 
 def test_scorer_with_one_step_targets_and_a_longer_horizon_fails_as_documented():
