@@ -199,10 +199,14 @@ def _columns(split, with_covariates):
     return list(split.X.columns) if with_covariates else split.lags
 
 
+# Parameters of every LSTMForecaster: the defaults (--quick: a smoke size).
+PARAMS = {}
+
+
 def lstm_multi(split, case, with_cov, seed):
     cols = _columns(split, with_cov)
     X = split.X[cols]
-    model = LSTMForecaster(random_state=seed)
+    model = LSTMForecaster(random_state=seed, **PARAMS)
     model.fit(X[split.train], split.Y[split.train])
     rows = X.iloc[split.test_starts]
     return split.mase(np.asarray(model.predict(rows)))
@@ -211,7 +215,7 @@ def lstm_multi(split, case, with_cov, seed):
 def lstm_recursive(split, case, with_cov, seed):
     cols = _columns(split, with_cov)
     X = split.X[cols]
-    model = LSTMForecaster(random_state=seed)
+    model = LSTMForecaster(random_state=seed, **PARAMS)
     model.fit(X[split.train], split.Y[split.train])
     w, h = case.window, case.horizon
     forecasts = []
@@ -375,6 +379,7 @@ def main():
         args.seeds = args.seeds[:1]
         cases = [cases[3], cases[5]]
         n_cost, epochs = 400, 1
+        PARAMS.update(max_epochs=2)
     if args.only:
         cases = [c for c in cases if c.name.split(":")[0] in args.only]
     if not args.quick:
