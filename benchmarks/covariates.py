@@ -112,9 +112,9 @@ def real_cases():
             air["Ozone"],
             air[["Solar.R", "Wind", "Temp"]].rename(columns={"Solar.R": "solar"}),
             1,
-            7,
             3,
-            20,
+            3,
+            12,
         ),
         Case("insurance", insurance["quotes"], insurance[["tv_adverts"]], 12, 8, 3, 8),
         Case(
@@ -371,6 +371,7 @@ def main():
     p = parser("covariates", __doc__)
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     p.add_argument("--only", nargs="+", default=None, help="run only these data sets")
+    p.add_argument("--noise", action="store_true", help="also the pure-noise covariate")
     args = p.parse_args()
     torch.set_num_threads(1)
     cases = real_cases() + simulated_cases()
@@ -380,6 +381,8 @@ def main():
         cases = [cases[3], cases[5]]
         n_cost, epochs = 400, 1
         PARAMS.update(max_epochs=2)
+    if not args.noise:
+        cases = [c for c in cases if "noise" not in c.name]
     if args.only:
         cases = [c for c in cases if c.name.split(":")[0] in args.only]
     if not args.quick:

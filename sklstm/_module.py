@@ -141,19 +141,33 @@ class RecurrentOneStep(nn.Module):
             return (x.amax(dim=1, keepdim=True) + x.amin(dim=1, keepdim=True)) / 2
         return torch.zeros_like(x[:, -1:])
 
+    def relative_covariates(self, covariates: torch.Tensor) -> torch.Tensor:
+        """The covariates the linear path and the head read.
+
+        A relative network predicts the change from the window's last value,
+        so it reads the covariates as changes from their values at that step
+        too: a covariate that stays where it was adds no change. Read as
+        levels, a level never seen in training (a new law in force for a
+        whole window) would add the same change at every recursive step, a
+        drift that grows with the horizon.
+        """
+        if self.ridge and self.relative:
+            return covariates - covariates[:, -2:-1]
+        return covariates
+
     def skip_input(self, shifted: torch.Tensor, covariates: torch.Tensor | None) -> torch.Tensor:
         """What the linear path reads, from the shifted window (in the values' units)."""
         if not self.n_covariates:
             return shifted
         if self.ridge:
-            return torch.cat((shifted, covariates.flatten(1)), dim=1)
+            return torch.cat((shifted, self.relative_covariates(covariates).flatten(1)), dim=1)
         return torch.cat((shifted, covariates[:, -2], covariates[:, -1]), dim=1)
 
     def linear(self, shifted: torch.Tensor, covariates: torch.Tensor | None) -> torch.Tensor:
         """The output of the ridge linear path ``(batch,)``, in the values' units."""
         out = self.skip(shifted).squeeze(-1)
         if self.known is not None:
-            out = out + self.known(covariates.flatten(1)).squeeze(-1)
+            out = out + self.known(self.relative_covariates(covariates).flatten(1)).squeeze(-1)
         return out
 
     def forward(self, x: torch.Tensor, covariates: torch.Tensor | None = None) -> torch.Tensor:
@@ -182,7 +196,7 @@ class RecurrentOneStep(nn.Module):
         output, _ = self.rnn(inputs)
         last = self.dropout(output[:, -1])
         if self.n_covariates:
-            last = torch.cat((last, covariates[:, -1]), dim=-1)
+            last = torch.cat((last, self.relative_covariates(covariates)[:, -1]), dim=-1)
         step = self.head(last).squeeze(-1)
         if self.skip is not None and not self.ridge:
             step = step + self.skip(self.skip_input(shifted, covariates)).squeeze(-1)

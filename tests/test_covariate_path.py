@@ -82,7 +82,9 @@ def test_the_network_starts_as_the_ridge(window_scaling):
     member = module.members[0]
     weights, intercept, _ = ridge_gcv(*_moments(member, pairs))
     x, _, known = pairs.gather(torch.arange(len(pairs)))
-    inputs = torch.cat((x - x[:, -1:], known.flatten(1)), dim=1).double()
+    # A relative network reads the covariates as changes from the window's last step.
+    changes = known - known[:, -2:-1]
+    inputs = torch.cat((x - x[:, -1:], changes.flatten(1)), dim=1).double()
     expected = x[:, -1].double() + inputs @ weights + intercept
     with torch.no_grad():
         assert_allclose(member(x, known).double().numpy(), expected.numpy(), rtol=1e-4, atol=1e-4)
