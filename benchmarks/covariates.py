@@ -42,7 +42,7 @@ series (season as listed) and averaged over test origins and steps. Also
 measured: time per training pair of a 5,000-step series with 5 covariates
 against the same series alone (window 24, 5 epochs).
 
-    python benchmarks/covariates.py            # about 30 minutes on 2 cores
+    python benchmarks/covariates.py            # about an hour on 2 cores
     python benchmarks/covariates.py --quick    # smoke size
 
 It prints Markdown tables and writes ``benchmarks/results/covariates.json``.
