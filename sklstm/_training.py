@@ -412,6 +412,11 @@ def ridge_gcv(n, sums):
     the number of pairs. Returns ``(weights, intercept, penalty)`` on the
     original inputs.
     """
+    if not all(bool(torch.isfinite(v).all()) for v in sums.values()):
+        # Values far from order one (scaler=None) overflow the sums: no
+        # linear start; the network starts as the recurrent core alone.
+        zero = torch.zeros_like(sums["z"])
+        return zero, zero.new_zeros(()), math.inf
     mean_z, mean_t = sums["z"] / n, sums["t"] / n
     gram = sums["zz"] - n * torch.outer(mean_z, mean_z)
     cross = sums["zt"] - n * mean_z * mean_t
@@ -485,7 +490,13 @@ def fit_linear_skips(module, pairs: WindowPairs):
                 gram = sums["zz"] + _RIDGE * n * torch.eye(
                     size, dtype=torch.float64, device=sums["zz"].device
                 )
-                fitted["lsq"] = torch.linalg.solve(gram, sums["zt"])
+                try:
+                    fitted["lsq"] = torch.linalg.solve(gram, sums["zt"])
+                except torch.linalg.LinAlgError:
+                    # Beside values far from order one (scaler=None) the ridge
+                    # rounds away and constant windows leave the system
+                    # singular: take the minimum-norm least-squares fit.
+                    fitted["lsq"] = torch.linalg.pinv(gram, hermitian=True) @ sums["zt"]
             member.skip.weight.copy_(fitted["lsq"][None].to(member.skip.weight.dtype))
 
 
