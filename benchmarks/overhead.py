@@ -166,6 +166,9 @@ def fit_case(name, X, y, estimator, reps):
     epochs = reference.n_iter_
     _, _, hand_losses = hand_fit(X, y, estimator, epochs)
     loss_gap = float(np.max(np.abs(np.subtract(hand_losses, reference.loss_curve_))))
+    # Relative to the losses: float rounding differs across CPUs and builds,
+    # a wrong batch or shuffle changes the loss by far more than 1e-6 of it.
+    loss_scale = float(np.max(np.abs(reference.loss_curve_)))
     row = compare(
         name,
         lambda: hand_fit(X, y, estimator, epochs),
@@ -179,6 +182,7 @@ def fit_case(name, X, y, estimator, reps):
         batch_size=estimator.batch_size,
         hidden_size=estimator.hidden_size,
         max_abs_loss_curve_difference=loss_gap,
+        max_rel_loss_curve_difference=loss_gap / loss_scale if loss_scale else loss_gap,
     )
     return row
 
@@ -187,16 +191,21 @@ def predict_case(X, estimator, reps):
     X = np.ascontiguousarray(X)
     model, scaler, window = estimator.module_, estimator.scaler_, estimator.window_
     steps = estimator.horizon_
-    gap = float(
-        np.max(np.abs(estimator.predict(X) - hand_predict(model, scaler, X, window, steps)))
-    )
+    pred = estimator.predict(X)
+    gap = float(np.max(np.abs(pred - hand_predict(model, scaler, X, window, steps))))
+    scale = float(np.max(np.abs(pred)))
     row = compare(
         f"predict {len(X)} origins x {steps} steps",
         lambda: hand_predict(model, scaler, X, window, steps),
         lambda: estimator.predict(X),
         reps,
     )
-    row.update(origins=len(X), horizon=steps, max_abs_prediction_difference=gap)
+    row.update(
+        origins=len(X),
+        horizon=steps,
+        max_abs_prediction_difference=gap,
+        max_rel_prediction_difference=gap / scale if scale else gap,
+    )
     return row
 
 
@@ -369,7 +378,8 @@ def main(argv=None):
         notes=[
             "ratio = median sklstm wall time / median hand-loop wall time, runs interleaved",
             "the hand loop does the same work: same module, weights, shuffles, batches, "
-            "epochs; max_abs_loss_curve_difference compares the two loss curves",
+            "epochs; max_abs_loss_curve_difference compares the two loss curves "
+            "(max_rel_*: divided by the largest loss or prediction)",
             "cold: each kind in its own fresh process; the first torch.optim optimizer "
             "created in a process imports torch._dynamo",
         ],

@@ -160,4 +160,4 @@ plt.show()
 # that drifts, as here, or a break or noise that grows after them, can make the
 # far steps' intervals too narrow. The benchmarks of the repository measure the
 # coverage at each step, and the interval scores against classical models, on
-# 90 real series (``benchmarks/README.md``).
+# 93 real series (``benchmarks/README.md``).

@@ -7,8 +7,10 @@ LSTM vs GRU
 four and so about three quarters of the weights. This example fits both on
 AirPassengers (1949-1959), forecasts 1960 with three random seeds each, and
 compares accuracy and fit time. One split of one series is far too little to
-crown a winner: see the project's benchmarks for a comparison over many
-series.
+crown a winner, and the repository's benchmarks measure the LSTM core only:
+to choose for your data, search ``cell`` with
+:class:`~sklearn.model_selection.GridSearchCV` over time splits of your own
+series (:ref:`sklearn_integration`).
 """
 
 import time

@@ -22,6 +22,11 @@ from .metrics import (
 # Season lengths by the pandas frequency's leading letters.
 _SEASONS = {"M": 12, "Q": 4, "W": 52, "D": 7, "B": 5, "h": 24, "H": 24}
 
+# The plot shows this many seasons of history before the forecast (at least
+# the window and twice the horizon): the whole history would squeeze the
+# forecast into a sliver at the right edge.
+_PLOT_SEASONS = 3
+
 _DESCRIPTION = """\
 Fit an LSTMForecaster on a series, minus its last HOLDOUT values, and forecast
 HORIZON steps. With a holdout, the forecast is printed next to the actual values,
@@ -176,9 +181,9 @@ def _build_parser():
     model.add_argument(
         "--window",
         type=_at_least(1),
-        default=24,
         metavar="N",
-        help="past values the network reads (default: 24, two years of months)",
+        help="past values the network reads (default: two seasons and at least 8, "
+        "max(2 * season, 8): 24 for monthly data, 8 for quarterly or without dates)",
     )
     model.add_argument(
         "--horizon",
@@ -208,8 +213,10 @@ def _build_parser():
     output.add_argument(
         "--plot",
         metavar="PNG",
-        help="save a plot of the forecast to PNG (.png is added to a name without an "
-        "extension; .pdf or .svg give those formats); needs matplotlib",
+        help="save a plot of the forecast and of the recent history (the last "
+        f"{_PLOT_SEASONS} seasons, at least the window and twice the horizon) to PNG "
+        "(.png is added to a name without an extension; .pdf or .svg give those "
+        "formats); needs matplotlib",
     )
     output.add_argument("--output", metavar="CSV", help="write the forecast table to CSV")
     return parser
@@ -228,6 +235,11 @@ def _read_series(args):
     return read_series_and_covariates(
         args.csv, args.column, args.date_column, args.date_format, args.covariates
     )
+
+
+def default_window(season):
+    """``--window``'s default: two seasons, and at least 8 values (settings.rst)."""
+    return max(2 * season, 8)
 
 
 def _season(series, override):
@@ -370,12 +382,14 @@ def _forecast(args, out):
     series, covariates = _read_series(args)
     holdout, coverage = args.holdout, args.coverage
     horizon = args.horizon or holdout or 12
+    season = _season(series, args.season)
+    if args.window is None:
+        args.window = default_window(season)
     n_train, n_pairs = _check_length(args, series, covariates, horizon)
     if covariates is not None:
         _check_future_rows(args, series, covariates, n_train, horizon)
     _warn_few_pairs(args, n_train, n_pairs, covariates, horizon)
     train = series.iloc[:n_train]
-    season = _season(series, args.season)
     params = {"window": args.window, "horizon": horizon, "random_state": args.seed}
     if args.epochs is not None:
         params["max_epochs"] = args.epochs
@@ -430,7 +444,8 @@ def _forecast(args, out):
             raise CLIError(f"cannot write {args.output}: {exc.strerror or exc}") from None
         print(f"forecast written to {args.output}", file=out)
     if plot:
-        _plot(plot, series, train, forecast, holdout, name, coverage)
+        shown = max(_PLOT_SEASONS * season, 2 * horizon, args.window)
+        _plot(plot, series, train, forecast, holdout, name, coverage, shown)
         print(f"plot written to {plot}", file=out)
 
 
@@ -450,13 +465,17 @@ def _fit(model, X, y, coverage, horizon):
         ) from None
 
 
-def _plot(path, series, train, forecast, holdout, name, coverage):
+def _plot(path, series, train, forecast, holdout, name, coverage, shown):
     from .plotting import _pyplot, plot_forecast
 
     plt = _pyplot()
     actual = series.iloc[len(train) :] if holdout else None
     ax = plot_forecast(
-        train, forecast, actual=actual, coverage=coverage, title=f"sklstm forecast of {name}"
+        train.iloc[-shown:],
+        forecast,
+        actual=actual,
+        coverage=coverage,
+        title=f"sklstm forecast of {name}",
     )
     try:
         ax.figure.savefig(path, dpi=120)

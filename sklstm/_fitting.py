@@ -26,6 +26,7 @@ from ._scaling import (
     scaled_covariates,
     scaled_future,
     scaled_sequences,
+    warn_if_stacked_series,
 )
 from ._threads import torch_threads
 from ._training import WindowPairs, train
@@ -133,6 +134,8 @@ def fit_checked(estimator, X, y, incremental, continuing, context):
             "longer rows, e.g. make_windows(series, window=...)."
         )
     device = resolve_device(estimator)
+    if not continuing and estimator.scaler == "auto" and scaler_choice == "minmax":
+        warn_if_stacked_series(layout.split(X)[0])
     scaler = estimator.scaler_ if continuing else make_scaler(scaler_choice)
     row_scaled = isinstance(scaler, RowMinMax)
     config = module_config(estimator, window, len(layout.covariates), row_scaled)

@@ -6,7 +6,6 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
-from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
@@ -15,21 +14,23 @@ from sklearn.utils._param_validation import (
 from sklearn.utils.validation import check_is_fitted
 
 from ._fitting import fit_forecaster
-from ._forecast_index import future_index
 from ._forecasting import (
     calibration_of,
     forecast_panel,
+    forecast_series,
     forecast_values,
-    history_covariates,
+    r2,
     rows_of,
+    score_steps,
     shape_like_predict,
     validated_rows,
 )
+from ._gaps import FORECAST_OPTIONS, check_option, check_time_steps
 from ._intervals import check_levels
+from ._long import forecast_long, is_long
 from ._persistence import save_model
 from ._training import _OPTIMIZERS
 from ._validation import validate_input
-from ._windowing import _as_series_values
 
 
 class LSTMForecaster(RegressorMixin, BaseEstimator):
@@ -61,9 +62,11 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         The network is trained on one-step pairs whatever ``horizon`` is, so
         a 1-D ``y`` (one-step targets) goes with any ``horizon``; with
         targets of ``h > 1`` steps, ``horizon`` must be ``None`` or ``h``,
-        else ``fit`` raises a ``ValueError`` (scorers compare the columns of
-        ``predict`` with those of ``y``). :meth:`score` scores forecasts of
-        as many steps as its ``y`` has columns.
+        else ``fit`` raises a ``ValueError``. Scorers such as
+        ``"neg_mean_absolute_error"`` compare the columns of ``predict`` with
+        those of ``y``, so the rows they score need targets of ``horizon_``
+        steps; :meth:`score` likewise needs targets of ``horizon_`` steps and
+        raises a ``ValueError`` for any other number.
 
     scaler : {"auto", "minmax", "standard", "row"}, transformer or None, \
             default="auto"
@@ -76,15 +79,17 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         series; every network then also scales its windows. ``"auto"`` is
         ``"row"`` for the rows of a panel (a DataFrame with the ``(time,
         series)`` index that :func:`make_windows` gives a wide DataFrame)
-        and ``"minmax"`` for anything else; pass ``"row"`` for rows of many
-        series that you stacked yourself. A transformer or ``Pipeline`` is
-        cloned, never changed; its ``inverse_transform`` must undo its
-        ``transform`` on the training values, else ``fit`` raises a
-        ``ValueError``. ``None`` leaves the values as they are. The built-in
-        scalers, and a ``MinMaxScaler``, ``StandardScaler``, ``MaxAbsScaler``
-        or ``RobustScaler`` passed in, are preceded by a division by the
-        largest magnitude of the training values, so that they work on data
-        of any magnitude (1e-300 as well as 1e300) and any relative range.
+        and ``"minmax"`` for anything else, arrays included; pass ``"row"``
+        for rows of many series that you stacked yourself (``fit`` warns
+        when rows without that index look like several series). A
+        transformer or ``Pipeline`` is cloned, never changed; its
+        ``inverse_transform`` must undo its ``transform`` on the training
+        values, else ``fit`` raises a ``ValueError``. ``None`` leaves the
+        values as they are. The built-in scalers, and a ``MinMaxScaler``,
+        ``StandardScaler``, ``MaxAbsScaler`` or ``RobustScaler`` passed in,
+        are preceded by a division by the largest magnitude of the training
+        values, so that they work on data of any magnitude (1e-300 as well
+        as 1e300) and any relative range.
 
     relative : bool, default=True
         Per-window normalisation: express each input window relative to its
@@ -168,8 +173,8 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         weights are restored. Without it, training runs its whole budget
         (``max_epochs``, ``max_steps``), while the learning rate decays, and
         each network keeps the weights of its epoch with the lowest training
-        loss. (Unlike ``MLPRegressor``, the training loss stops nothing: on
-        the benchmark, stopping on it ended training too early.)
+        loss. (The training loss stops nothing, unlike ``MLPRegressor``'s
+        ``tol``: on the benchmark, stopping on it ended training too early.)
 
     validation_fraction : float, default=0.1
         Fraction of rows held out for early stopping.
@@ -276,8 +281,42 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
     See Also
     --------
     make_windows : Cut series into ``(X, y)`` forecast origins.
-    sklearn.neural_network.MLPRegressor : The model for this estimator's
-        training parameters.
+
+    Notes
+    -----
+    ``X`` is the target's own past, one forecast origin per row, not
+    exogenous variables as ``X`` is in sktime or statsforecast; covariates
+    known in advance are extra columns of the same rows (:func:`make_windows`
+    with ``covariates=``). The training parameters follow PyTorch's names
+    (``max_epochs``, ``optimizer``, ``weight_decay``, a float
+    ``learning_rate``), not ``MLPRegressor``'s (``max_iter``, ``solver``,
+    ``alpha``, a schedule named by ``learning_rate``).
+
+    The linear skip is the autoregressive component of LSTNet [1]_; the
+    intervals are split-conformal [2]_ [3]_, calibrated per step on
+    out-of-sample recursive forecasts; the learning rate decays along a
+    cosine [4]_; averaging networks trained from different random starts
+    follows deep ensembles [5]_. The recurrent cores are the LSTM [6]_ and
+    the GRU [7]_.
+
+    References
+    ----------
+    .. [1] G. Lai, W.-C. Chang, Y. Yang and H. Liu, "Modeling long- and
+       short-term temporal patterns with deep neural networks", SIGIR 2018.
+    .. [2] V. Vovk, A. Gammerman and G. Shafer, "Algorithmic Learning in a
+       Random World", Springer, 2005.
+    .. [3] J. Lei, M. G'Sell, A. Rinaldo, R. J. Tibshirani and L. Wasserman,
+       "Distribution-free predictive inference for regression", Journal of
+       the American Statistical Association, 113(523), 2018.
+    .. [4] I. Loshchilov and F. Hutter, "SGDR: Stochastic gradient descent
+       with warm restarts", ICLR 2017.
+    .. [5] B. Lakshminarayanan, A. Pritzel and C. Blundell, "Simple and
+       scalable predictive uncertainty estimation using deep ensembles",
+       NeurIPS 2017.
+    .. [6] S. Hochreiter and J. Schmidhuber, "Long short-term memory",
+       Neural Computation, 9(8), 1997.
+    .. [7] K. Cho et al., "Learning phrase representations using RNN
+       encoder-decoder for statistical machine translation", EMNLP 2014.
 
     Examples
     --------
@@ -416,6 +455,15 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             memory, or a loss that diverges.
         TypeError
             For values that are not numbers, such as date columns.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMForecaster, make_windows
+        >>> X, y = make_windows(np.sin(np.arange(100) / 4), window=8)
+        >>> model = LSTMForecaster(horizon=3, max_epochs=3, random_state=0).fit(X, y)
+        >>> model.window_, model.horizon_, model.n_iter_
+        (8, 3, 3)
         """
         return fit_forecaster(self, X, y, incremental=False)
 
@@ -439,6 +487,17 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         -------
         self : LSTMForecaster
             The updated estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMForecaster, make_windows
+        >>> X, y = make_windows(np.sin(np.arange(100) / 4), window=8)
+        >>> model = LSTMForecaster(max_epochs=3, random_state=0).fit(X[:60], y[:60])
+        >>> before = model.predict(X[-1:])
+        >>> model = model.partial_fit(X[60:], y[60:])  # three more epochs, on new rows
+        >>> bool((model.predict(X[-1:]) != before).all()), model.window_
+        (True, 8)
         """
         return fit_forecaster(self, X, y, incremental=True)
 
@@ -456,6 +515,17 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             Float64 predictions: 1-D when ``horizon_`` is 1 and ``y`` was 1-D
             in ``fit``. With several networks (``n_estimators``), the mean of
             their forecasts.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMForecaster, make_windows
+        >>> X, y = make_windows(np.sin(np.arange(100) / 4), window=8)
+        >>> model = LSTMForecaster(max_epochs=3, random_state=0).fit(X, y)
+        >>> model.predict(X[-2:]).shape  # one step: y was 1-D
+        (2,)
+        >>> model.set_params(horizon=4).fit(X, y).predict(X[-2:]).shape
+        (2, 4)
         """
         check_is_fitted(self)
         windows, known = validated_rows(self, X, self.horizon_)
@@ -543,26 +613,36 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         return shape_like_predict(self, values)
 
     def score(self, X, y, sample_weight=None):
-        """Return the R² of the forecasts of as many steps as ``y`` has columns.
+        """Return the R² of :meth:`predict`'s forecasts against ``y``.
 
-        The forecasts are those of :meth:`predict`, for ``y.shape[1]`` steps
-        (one step for a 1-D ``y``) whatever ``horizon_`` is, so a model fitted
-        with ``horizon=12`` on one-step targets is scored on one-step targets.
-        As for any regressor, the R² of several columns is their mean.
+        As for any regressor, the R² of several columns is their mean. ``y``
+        must have as many steps as :meth:`predict` returns (``horizon_``);
+        other targets are a ``ValueError``.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps)
             Histories with as many time steps as in ``fit``.
-        y : array-like of shape (n_samples,) or (n_samples, h)
-            The values that follow each row: one, or the next ``h``.
+        y : array-like of shape (n_samples,) or (n_samples, `horizon_`)
+            The values that follow each row: the next ``horizon_``.
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the rows.
 
         Returns
         -------
         score : float
-            R² of the ``h``-step forecasts against ``y``.
+            R² of the ``horizon_``-step forecasts against ``y``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMForecaster, make_windows
+        >>> series = np.sin(np.arange(120) / 4)
+        >>> X, y = make_windows(series, window=8)
+        >>> model = LSTMForecaster(horizon=6, max_epochs=3, random_state=0).fit(X, y)
+        >>> X6, Y6 = make_windows(series, window=8, horizon=6)
+        >>> model.score(X6, Y6) <= 1
+        True
         """
         check_is_fitted(self)
         X, y = validate_input(
@@ -575,14 +655,25 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             y_numeric=True,
             dtype=np.float64,
         )
-        steps = 1 if y.ndim == 1 else y.shape[1]
+        steps = score_steps(self, y)
         windows, known = rows_of(self, X, steps)
         y_pred = forecast_values(self, windows, steps, known)
         if y.ndim == 1:
             y_pred = y_pred[:, 0]
-        return float(r2_score(y, y_pred, sample_weight=sample_weight))
+        return r2(y, y_pred, sample_weight)
 
-    def forecast(self, history, steps=None, *, coverage=None, covariates=None):
+    def forecast(
+        self,
+        history,
+        steps=None,
+        *,
+        coverage=None,
+        covariates=None,
+        missing="raise",
+        id_col="unique_id",
+        time_col="ds",
+        target_col="y",
+    ):
         """Forecast the values that follow a series, or every series of a panel.
 
         Parameters
@@ -604,7 +695,20 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             last ``window_`` steps of the history and the ``steps`` future
             ones. A DataFrame is matched on the history's index (and its
             future index); an array is aligned with ``history`` row for row
-            and continues ``steps`` rows past its end.
+            and continues ``steps`` rows past its end. For long data, a long
+            frame of the future values (columns ``id_col``, ``time_col`` and
+            the covariates); the past ones are columns of ``history``.
+        missing : {"raise", "fill"}, default="raise"
+            What a window with a gap (a missing value the model would read)
+            does: ``"raise"`` refuses it, naming the positions; ``"fill"``
+            fills each missing value, oldest first, with the model's one-step
+            forecast from the ``window_`` values before it. A series of a
+            panel that starts too late or ends early is no gap: its forecast
+            is NaN, with a warning.
+        id_col, time_col, target_col : str, default="unique_id", "ds", "y"
+            The columns of long data: a ``history`` DataFrame with the
+            ``id_col`` and ``time_col`` columns holds one row per series and
+            time step; each series is forecast from its own last time stamp.
 
         Returns
         -------
@@ -619,12 +723,14 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
             columns ``forecast``, ``lower`` and ``upper`` on that index. For
             a panel, a wide ``DataFrame`` with one column per series (with
             ``coverage``, column levels ``(series, "forecast" | "lower" |
-            "upper")``).
+            "upper")``). For long data, a long ``DataFrame`` with columns
+            ``id_col``, ``time_col``, ``forecast`` and, with ``coverage``,
+            ``lo-<pct>`` and ``hi-<pct>`` (``lo-80``, ``hi-80`` for 0.8).
 
         Raises
         ------
         ValueError
-            If the history is too short, ends with missing values, has a time
+            If the history is too short, has a gap in its window (``missing="raise"``), has a time
             or integer index that is irregular, in decreasing order, or has
             too few dates to infer its frequency; if ``coverage`` is given to
             a model fitted without intervals; if covariates are missing or do
@@ -651,6 +757,12 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         >>> panel = pd.DataFrame({"airline": y, "doubled": 2 * y})
         >>> model.forecast(panel, steps=2).shape
         (2, 2)
+
+        Long data (``unique_id``, ``ds``, ``y``) gives a long forecast.
+
+        >>> long = panel.reset_index(names="ds").melt("ds", var_name="unique_id", value_name="y")
+        >>> list(model.forecast(long, steps=2, coverage=0.8).columns)
+        ['unique_id', 'ds', 'forecast', 'lo-80', 'hi-80']
         """
         check_is_fitted(self)
         steps = self.horizon_ if steps is None else steps
@@ -660,38 +772,15 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         if coverage is not None:
             (coverage,) = check_levels(coverage, "coverage")
             calibration_of(self).offsets([0.5], steps)
+        missing = check_option(missing, FORECAST_OPTIONS, "forecast")
+        if is_long(history, id_col, time_col):
+            columns = (id_col, time_col, target_col)
+            return forecast_long(self, history, steps, coverage, covariates, missing, columns)
+        if isinstance(history, (pd.Series, pd.DataFrame)):
+            check_time_steps(history.index, "history", dates=False)
         if isinstance(history, pd.DataFrame):
-            return forecast_panel(self, history, steps, coverage, covariates)
-        values = _as_series_values(history, name="history")
-        if len(values) < self.window_:
-            raise ValueError(
-                f"history has {len(values)} values but the model reads the last "
-                f"window_={self.window_}; pass a longer history."
-            )
-        window = values[-self.window_ :].astype(np.float64)
-        if not np.isfinite(window).all():
-            raise ValueError(
-                f"The last {self.window_} values of history contain NaN or infinite "
-                "values; fill or drop them first (e.g. series.interpolate())."
-            )
-        index = None
-        if isinstance(history, pd.Series):
-            index = future_index(history.index, steps)
-        known = history_covariates(self, history, covariates, steps, index)
-        if index is None and coverage is not None:
-            # A frame needs an index: the positions that follow the history.
-            index = pd.RangeIndex(len(values), len(values) + steps)
-        if coverage is None:
-            y_pred = forecast_values(self, window[None, :], steps, known)[0]
-            if index is None:
-                return y_pred
-            return pd.Series(y_pred, index=index, name=history.name)
-        levels = np.array([(1 - coverage) / 2, (1 + coverage) / 2])
-        point = forecast_values(self, window[None, :], steps, known)[0]
-        bounds = forecast_values(self, window[None, :], steps, known, quantiles=levels)[0]
-        return pd.DataFrame(
-            {"forecast": point, "lower": bounds[:, 0], "upper": bounds[:, 1]}, index=index
-        )
+            return forecast_panel(self, history, steps, coverage, covariates, missing)
+        return forecast_series(self, history, steps, coverage, covariates, missing)
 
     def save(self, path):
         """Save the model to one file that loads without running code.
@@ -707,10 +796,13 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         ----------
         path : str, path-like or binary file object
             Where to write; an existing file is replaced only once the new one
-            is complete. ``.sklstm`` is a good extension.
+            is complete, and a read-only one never. ``.sklstm`` is a good
+            extension.
 
         Raises
         ------
+        PermissionError
+            If ``path`` names an existing read-only file.
         ImportError
             If the scaler is not a built-in one and skops is not installed.
 

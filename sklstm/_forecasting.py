@@ -10,13 +10,16 @@ import warnings
 import numpy as np
 import pandas as pd
 import torch
+from sklearn.metrics import r2_score
 
 from ._forecast_index import future_index
+from ._gaps import panel_window_gaps, window_gaps
 from ._layout import RowLayout
 from ._module import predict_recursive
 from ._scaling import RowMinMax, scaled_covariates
 from ._threads import torch_threads
 from ._validation import validate_input
+from ._windowing import _as_series_values
 
 # Rows predicted per chunk: bounds the memory of ``predict`` on many origins.
 _PREDICT_CHUNK = 8192
@@ -88,6 +91,12 @@ def history_covariates(estimator, history, covariates, steps, index):
     if isinstance(covariates, pd.Series):
         covariates = covariates.to_frame()
     if isinstance(covariates, pd.DataFrame):
+        twice = covariates.columns[covariates.columns.duplicated()].unique()
+        if len(twice):
+            raise ValueError(
+                f"covariates has duplicated column names {list(twice)}; keep one column "
+                "per covariate."
+            )
         missing_columns = [name for name in names if name not in covariates.columns]
         if missing_columns:
             raise ValueError(
@@ -97,6 +106,13 @@ def history_covariates(estimator, history, covariates, steps, index):
         frame = covariates[names]
         if index is not None:
             wanted = history.index[-window:].append(index)
+            twice = frame.index[frame.index.duplicated()].intersection(wanted)
+            if len(twice):
+                shown = ", ".join(str(stamp) for stamp in twice[:5])
+                raise ValueError(
+                    f"covariates has several rows for {len(twice)} of the time stamps "
+                    f"the forecast needs: {shown}. Keep one row per time stamp."
+                )
             missing = wanted.difference(frame.index)
             if len(missing):
                 shown = ", ".join(str(stamp) for stamp in missing[:5])
@@ -141,7 +157,7 @@ def _aligned_rows(array, n_history, window, steps):
     return array[n_history - window : n_history + steps]
 
 
-def forecast_panel(estimator, panel, steps, coverage, covariates):
+def forecast_panel(estimator, panel, steps, coverage, covariates, missing="raise"):
     """``forecast`` of a wide DataFrame: one column of forecasts per series."""
     window = estimator.window_
     if panel.shape[1] == 0:
@@ -162,7 +178,7 @@ def forecast_panel(estimator, panel, steps, coverage, covariates):
             "first, e.g. panel.apply(pandas.to_numeric)."
         ) from exc
     index = future_index(panel.index, steps)
-    windows = values[-window:].T
+    windows = panel_window_gaps(estimator, panel, values, values[-window:].T.copy(), missing)
     complete = np.isfinite(windows).all(axis=1)
     if not complete.all():
         names = list(panel.columns[~complete])
@@ -197,10 +213,78 @@ def forecast_panel(estimator, panel, steps, coverage, covariates):
     return pd.DataFrame(data.T, index=index, columns=columns)
 
 
+def forecast_series(estimator, history, steps, coverage, covariates, missing="raise"):
+    """``forecast`` of one series: its last ``window_`` values, on its future index.
+
+    A gap in those values is refused or filled as ``missing`` says.
+    """
+    values = _as_series_values(history, name="history")
+    if len(values) < estimator.window_:
+        raise ValueError(
+            f"history has {len(values)} values but the model reads the last "
+            f"window_={estimator.window_}; pass a longer history."
+        )
+    window = values[-estimator.window_ :].astype(np.float64)
+    if np.isnan(window).any():
+        labels = history.index if isinstance(history, pd.Series) else range(len(values))
+        window = window_gaps(estimator, values.astype(np.float64), labels, missing)
+    if not np.isfinite(window).all():
+        raise ValueError(
+            f"The last {estimator.window_} values of history contain infinite values; "
+            "replace them first."
+        )
+    index = None
+    if isinstance(history, pd.Series):
+        index = future_index(history.index, steps)
+    known = history_covariates(estimator, history, covariates, steps, index)
+    if index is None and coverage is not None:
+        # A frame needs an index: the positions that follow the history.
+        index = pd.RangeIndex(len(values), len(values) + steps)
+    if coverage is None:
+        y_pred = forecast_values(estimator, window[None, :], steps, known)[0]
+        if index is None:
+            return y_pred
+        return pd.Series(y_pred, index=index, name=history.name)
+    levels = np.array([(1 - coverage) / 2, (1 + coverage) / 2])
+    point = forecast_values(estimator, window[None, :], steps, known)[0]
+    bounds = forecast_values(estimator, window[None, :], steps, known, quantiles=levels)[0]
+    return pd.DataFrame(
+        {"forecast": point, "lower": bounds[:, 0], "upper": bounds[:, 1]}, index=index
+    )
+
+
 def validated_rows(estimator, X, steps):
     """``X`` checked, cut into the network's windows and scaled covariates."""
     X = validate_input(estimator, X, reset=False, dtype=np.float64)
     return rows_of(estimator, X, steps)
+
+
+def score_steps(estimator, y):
+    """The steps ``score`` forecasts: ``horizon_``, which ``y``'s columns must match."""
+    columns = 1 if y.ndim == 1 else y.shape[1]
+    if columns != estimator.horizon_:
+        raise ValueError(
+            f"score is the R² of predict(X) against y, and predict returns "
+            f"{_steps(estimator.horizon_)} (horizon_={estimator.horizon_}), but y has "
+            f"{columns} column(s). Pass targets of {_steps(estimator.horizon_)} "
+            f"(make_windows(series, window, horizon={estimator.horizon_})), or fit "
+            f"with horizon={columns} to score {_steps(columns)} forecasts."
+        )
+    return columns
+
+
+def r2(y, y_pred, sample_weight=None):
+    """R² of ``y_pred`` against ``y``, at any magnitude.
+
+    R² does not change when both are divided by one number, and their squares
+    overflow above about 1.3e154: so both are first divided by the power of
+    two nearest their largest magnitude, which rounds nothing.
+    """
+    magnitude = max(np.max(np.abs(y), initial=0.0), np.max(np.abs(y_pred), initial=0.0))
+    if np.isfinite(magnitude) and magnitude > 0:
+        unit = np.ldexp(1.0, int(np.frexp(magnitude)[1]))
+        y, y_pred = y / unit, y_pred / unit
+    return float(r2_score(y, y_pred, sample_weight=sample_weight))
 
 
 def row_layout(estimator):

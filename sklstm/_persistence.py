@@ -1,4 +1,7 @@
-"""Save and load a forecaster without pickle: ``LSTMForecaster.save`` and ``load``.
+"""The model file, without pickle: written by ``LSTMForecaster.save``, read by ``load``.
+
+This module knows the format only; ``_loading.load`` binds it to the estimator
+classes a file may hold.
 
 A model file is one zip archive:
 
@@ -25,6 +28,7 @@ import io
 import json
 import os
 import re
+import stat
 import struct
 import uuid
 import zipfile
@@ -317,6 +321,7 @@ def save_model(estimator, path):
     # Write next to the target and rename, so that a failed save never leaves
     # a truncated file in place of a good one.
     path = os.fspath(path)
+    _refuse_read_only(path)
     partial = f"{path}.{uuid.uuid4().hex}.partial"
     try:
         # open() rather than mkstemp, so that the file gets the usual
@@ -328,6 +333,24 @@ def save_model(estimator, path):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(partial)
         raise
+
+
+def _refuse_read_only(path):
+    """Never replace a read-only file: renaming over it would succeed silently.
+
+    Read-only: no write permission bit at all (``chmod a-w``), or one the
+    user may not write (``os.access``, which grants root everything).
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    writable = mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    if stat.S_ISREG(mode) and not (writable and os.access(path, os.W_OK)):
+        raise PermissionError(
+            f"{path!r} is read-only, and save does not replace a read-only file. "
+            "Save to another path, or make the file writable first (chmod u+w)."
+        )
 
 
 def _write_zip(file, members):
@@ -473,68 +496,14 @@ def _open_archive(file, source):
     ) from None
 
 
-def load(path, *, trusted=None):
-    """Load a model written by :meth:`LSTMForecaster.save`, running no code from it.
+def read_model(file, source, trusted, classes):
+    """Build the estimator stored in the open binary ``file``.
 
-    The network's weights are read with ``torch.load(weights_only=True)``,
-    the parameters and the built-in scalers from JSON, and any other scaler
-    (a user's transformer or ``Pipeline``) with skops, which refuses types it
-    does not trust unless they are listed in ``trusted``.
-
-    Parameters
-    ----------
-    path : str, path-like or binary file object
-        The file written by :meth:`LSTMForecaster.save`.
-    trusted : list of str, default=None
-        Extra types the skops part of the file may hold, by their full name
-        as reported in the error that lists them. Review them first: these
-        types are trusted to be constructed while loading. ``None`` trusts
-        only skops' default types (scikit-learn, NumPy, SciPy and builtins).
-
-    Returns
-    -------
-    estimator : LSTMForecaster
-        The model, with its network on the CPU. Its predictions equal those
-        of the saved model.
-
-    Raises
-    ------
-    ValueError
-        If the file is not an sklstm model file, is truncated, corrupt or
-        crafted (including a part that would expand far beyond the file's
-        size), is a file object open in text mode, or was written in a format
-        this version of sklstm cannot read. The message says which.
-    ImportError
-        If the file holds a scaler stored with skops and skops is missing.
-
-    See Also
-    --------
-    LSTMForecaster.save : Write a model in this format.
-
-    Examples
-    --------
-    >>> import os, tempfile
-    >>> import numpy as np
-    >>> from sklstm import LSTMForecaster, load, make_windows
-    >>> X, y = make_windows(np.sin(np.arange(100) / 4), window=8)
-    >>> model = LSTMForecaster(max_epochs=3, random_state=0).fit(X, y)
-    >>> path = os.path.join(tempfile.mkdtemp(), "model.sklstm")
-    >>> model.save(path)
-    >>> restored = load(path)
-    >>> bool(np.array_equal(restored.predict(X), model.predict(X)))
-    True
+    ``classes`` maps the estimator names a file may hold to their classes:
+    this module reads and writes the format and knows no estimator.
     """
-    if hasattr(path, "read"):
-        return _load_archive(path, "The file", trusted)
-    with open(path, "rb") as file:
-        return _load_archive(file, repr(os.fspath(path)), trusted)
-
-
-def _load_archive(file, source, trusted):
     from . import __version__
-    from ._forecaster import LSTMForecaster
 
-    classes = {"LSTMForecaster": LSTMForecaster}
     archive, size = _open_archive(file, source)
     with archive:
         reader = _Reader(archive, source, size)

@@ -11,6 +11,8 @@ one and its thresholds apply to the *relative* range of the data, which is
 zero only when the values are constant to float64 precision.
 """
 
+import warnings
+
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin, clone
 from sklearn.pipeline import Pipeline
@@ -136,7 +138,20 @@ def make_scaler(scaler):
     return scaler
 
 
-def non_finite_error():
+# Above this magnitude a value's square overflows float64 (a variance, say).
+_SQUARE_OVERFLOWS = np.sqrt(np.finfo(np.float64).max)
+
+
+def non_finite_error(magnitude=0.0):
+    if magnitude > _SQUARE_OVERFLOWS:
+        return ValueError(
+            f"The scaler produced NaN or infinite values from the training data, "
+            f"whose values reach {magnitude:.3g}: beyond about 1.3e154 their squares "
+            "overflow float64, as in the variance of a StandardScaler. Use "
+            "scaler='standard' or 'minmax' (or a StandardScaler or MinMaxScaler "
+            "itself, not inside a Pipeline), which are applied to the values brought "
+            "to magnitude one, or divide the values by a large constant first."
+        )
     return ValueError(
         "The scaler produced NaN or infinite values from the training data "
         "(e.g. a log transform of values <= 0). Use a scaler defined for "
@@ -170,12 +185,12 @@ def fit_value_scaler(scaler, column):
     if not len(column):
         return scaler
     sample = _sample(column)
+    magnitude = float(np.max(np.abs(sample)))
     with np.errstate(all="ignore"):
         scaled = np.asarray(scaler.transform(sample), dtype=np.float64).reshape(-1, 1)
         if not np.isfinite(scaled).all():
-            raise non_finite_error()
+            raise non_finite_error(magnitude)
         back = np.asarray(scaler.inverse_transform(scaled), dtype=np.float64).reshape(-1, 1)
-    magnitude = float(np.max(np.abs(sample)))
     spread = float(np.ptp(scaled))
     # Relative to the magnitude: a span of ±1.7e308 would overflow.
     relative_range = float(np.ptp(sample / magnitude)) if magnitude > 0 else 0.0
@@ -312,3 +327,38 @@ def scaled_future(scaler, history, future):
     elif known.any():
         out[known] = np.asarray(scaler.transform(future[known].reshape(-1, 1))).ravel()
     return out
+
+
+def warn_if_stacked_series(history):
+    """Warn when one-scaler rows look like the rows of several series stacked.
+
+    ``scaler="auto"`` tells a panel's rows by the ``(time, series)`` index of
+    :func:`make_windows`; an array has no index, so its rows get one MinMax
+    scale, which squeezes series of small magnitude to nearly flat lines.
+    Rows cut from a series continue one another (a row's history shifted by
+    one value is the next row's history): rows that do so, along two or more
+    chains, were cut from two or more series (or from one with gaps).
+    """
+    n_rows = len(history)
+    if n_rows < 4:
+        return
+    history = np.ascontiguousarray(history)
+    heads = [row.tobytes() for row in np.ascontiguousarray(history[:, :-1])]
+    tails = [row.tobytes() for row in np.ascontiguousarray(history[:, 1:])]
+    # Row r continues row q when r's history without its last value is q's
+    # without its first; a row that continues none starts a chain.
+    tail_set, head_set = set(tails), set(heads)
+    starts = sum(head not in tail_set for head in heads)
+    linked = sum(tail in head_set for tail in tails)
+    if starts < 2 or linked < n_rows / 2:
+        return
+    warnings.warn(
+        f"These rows look like the rows of {starts} series stacked (or of one series "
+        "with gaps), and scaler='auto' scales rows without the (time, series) index "
+        "of make_windows(panel) with one MinMax scale for all of them, on which "
+        "series of small magnitude look flat. Pass scaler='row' to scale each row "
+        "by its own history, as for a panel, or scaler='minmax' to keep one scale "
+        "and silence this warning.",
+        UserWarning,
+        stacklevel=6,  # the caller of fit, past _fit_context
+    )

@@ -8,8 +8,14 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 from pandas.api.types import infer_dtype, is_bool_dtype, is_numeric_dtype
-from sklearn.utils._param_validation import Interval, InvalidParameterError, validate_params
+from sklearn.utils._param_validation import (
+    Interval,
+    InvalidParameterError,
+    StrOptions,
+    validate_params,
+)
 
+from ._gaps import WINDOW_OPTIONS, check_time_steps, interior_gaps, refuse_gaps
 from ._layout import check_covariate_name, covariate_names, target_lag_names
 
 # numpy >= 1.25 has it in np.exceptions; numpy 2 only there.
@@ -81,10 +87,25 @@ def _check_not_bool(**params):
         "horizon": [Interval(Integral, 1, None, closed="left")],
         "covariates": ["array-like", None],
         "step": [Interval(Integral, 1, None, closed="left")],
+        "missing": [StrOptions(set(WINDOW_OPTIONS))],
+        "id_col": "no_validation",
+        "time_col": "no_validation",
+        "target_col": "no_validation",
     },
     prefer_skip_nested_validation=True,
 )
-def make_windows(series, window, horizon=1, *, covariates=None, step=1):
+def make_windows(
+    series,
+    window,
+    horizon=1,
+    *,
+    covariates=None,
+    step=1,
+    missing="drop",
+    id_col="unique_id",
+    time_col="ds",
+    target_col="y",
+):
     """Cut a series, or a panel of many series, into forecast origins ``(X, y)``.
 
     Row ``i`` of ``X`` holds ``window`` consecutive values, oldest first,
@@ -125,6 +146,23 @@ def make_windows(series, window, horizon=1, *, covariates=None, step=1):
     step : int, default=1
         Distance between the starts of consecutive rows (of a panel: on its
         time steps, the same for every series).
+    missing : {"drop", "raise"}, default="drop"
+        What rows that touch a missing value (``NaN``) do. ``"drop"``: they
+        are left out; every other row is kept where it is (the index of a
+        pandas input tells which remain; for an array, the rows are those of
+        the complete windows, in time order). ``"raise"``: a gap (a ``NaN``
+        between a series' first and last values) is refused, the message
+        naming where it is; ``NaN`` before a series starts or after it ends
+        is not a gap. A ``DatetimeIndex`` or ``PeriodIndex`` with missing time
+        stamps is always refused: put it on its regular grid first
+        (``series.asfreq("D")``), which turns the missing steps into gaps.
+    id_col, time_col, target_col : str, default="unique_id", "ds", "y"
+        The columns of long data: a DataFrame with the ``id_col`` and
+        ``time_col`` columns holds one row per series and time step, as
+        statsforecast takes it. Its series may have different lengths and
+        start dates; they are put on one regular time grid (a missing row
+        is a gap) and cut as a panel. ``covariates`` then names covariate
+        columns of the frame, each series carrying its own values.
 
     Returns
     -------
@@ -196,6 +234,23 @@ def make_windows(series, window, horizon=1, *, covariates=None, step=1):
     >>> y.tolist()
     [3.0, 4.0, 40.0]
 
+    Long data, one row per series and time step: series ``a`` starts a
+    day earlier than ``b``.
+
+    >>> long = pd.DataFrame({
+    ...     "unique_id": ["a", "a", "a", "b", "b"],
+    ...     "ds": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03",
+    ...                           "2024-01-02", "2024-01-03"]),
+    ...     "y": [1.0, 2.0, 3.0, 20.0, 30.0],
+    ... })
+    >>> X, y = make_windows(long, window=1)
+    >>> X
+                          lag_1
+    ds         unique_id
+    2024-01-02 a            1.0
+    2024-01-03 a            2.0
+               b           20.0
+
     Covariates known in advance: their past values, then their future ones.
 
     >>> sales = pd.Series([5.0, 7, 6, 9, 8], name="sales")
@@ -208,8 +263,13 @@ def make_windows(series, window, horizon=1, *, covariates=None, step=1):
     4    6.0    9.0          0.0          1.0           1.0
     """
     _check_not_bool(window=window, horizon=horizon, step=step)
+    from ._long import is_long, long_windows  # _long builds on this module
+
+    if is_long(series, id_col, time_col):
+        columns = (id_col, time_col, target_col)
+        return long_windows(series, window, horizon, covariates, step, missing, columns)
     if isinstance(series, pd.DataFrame):
-        return _panel_windows(series, window, horizon, covariates, step)
+        return _panel_windows(series, window, horizon, covariates, step, missing)
     if not isinstance(series, pd.Series) and np.ndim(series) == 2:
         raise ValueError(
             "series must be one-dimensional (a list, 1-D array or pandas.Series), or a "
@@ -225,19 +285,26 @@ def make_windows(series, window, horizon=1, *, covariates=None, step=1):
             f"{window + horizon}: no (history, target) pair fits. Use a longer "
             "series or a smaller window or horizon."
         )
-    X = sliding_window_view(values, window)[: n_origins * step : step]
+    series_index = series.index if isinstance(series, pd.Series) else None
+    if series_index is not None:
+        check_time_steps(series_index)
+    rows = slice(0, n_origins * step, step)
+    starts = np.arange(n_origins) * step
+    if values.dtype.kind == "f" and np.isnan(values).any():
+        # Rows that touch a NaN are left out (or refused): never a NaN in a row.
+        starts = _complete_starts(values, starts, window + horizon, missing, series_index)
+        rows, n_origins = starts, len(starts)
+    X = sliding_window_view(values, window)[rows]
     targets = values[window:]
     if horizon == 1:
-        y = targets[: n_origins * step : step]
+        y = targets[rows]
         # Read-only like the sliding views, so no window can write into the series.
         y.flags.writeable = False
     else:
-        y = sliding_window_view(targets, horizon)[: n_origins * step : step]
-    series_index = series.index if isinstance(series, pd.Series) else None
+        y = sliding_window_view(targets, horizon)[rows]
     if covariates is not None:
         cov, names, cov_index = _as_covariates(covariates, len(values), series_index)
         index = series_index if series_index is not None else cov_index
-        starts = np.arange(n_origins) * step
         labels = index if index is not None else pd.RangeIndex(len(values))
         _check_covariates_finite(cov, names, starts, window + horizon, labels)
         cov_rows = sliding_window_view(cov, window + horizon, axis=0)[starts]
@@ -246,7 +313,9 @@ def make_windows(series, window, horizon=1, *, covariates=None, step=1):
             X, index=labels[window + starts], columns=_columns(window, horizon, names), copy=False
         )
     if series_index is not None:
-        index = series_index[window : window + n_origins * step : step]
+        index = series_index[window + starts] if isinstance(rows, np.ndarray) else None
+        if index is None:
+            index = series_index[window : window + n_origins * step : step]
         if covariates is None:
             X = pd.DataFrame(X, index=index, columns=target_lag_names(window))
         if horizon == 1:
@@ -254,6 +323,24 @@ def make_windows(series, window, horizon=1, *, covariates=None, step=1):
         else:
             y = pd.DataFrame(y, index=index, columns=_step_names(horizon))
     return X, y
+
+
+def _complete_starts(values, starts, length, missing, index):
+    """The ``starts`` whose ``length`` values hold no NaN; gaps refused with ``"raise"``."""
+    nan = np.isnan(values)
+    if missing == "raise":
+        gaps = interior_gaps(values)
+        if gaps.any():
+            refuse_gaps(gaps, index if index is not None else pd.RangeIndex(len(values)))
+    counts = np.concatenate([[0], np.cumsum(nan)])
+    starts = starts[counts[starts + length] == counts[starts]]
+    if not len(starts):
+        raise ValueError(
+            f"The series has no window + horizon = {length} values in a row without NaN: "
+            "no (history, target) pair fits. Use a smaller window or horizon, or fill "
+            "the gaps."
+        )
+    return starts
 
 
 def _step_names(horizon):
@@ -393,15 +480,15 @@ def _check_covariates_finite(cov, names, starts, length, labels):
     )
 
 
-def _panel_windows(panel, window, horizon, covariates, step):
+def _panel_windows(panel, window, horizon, covariates, step, missing="drop"):
     """``make_windows`` for a wide DataFrame: one column per series."""
     columns, index = panel.columns, panel.index
     if isinstance(columns, pd.MultiIndex) or isinstance(index, pd.MultiIndex):
         raise ValueError(
             "A panel has one level of series names (its columns) and one of time steps (its "
-            "index); got a MultiIndex. For a long frame with one row per (time, series), "
-            "make it wide first, e.g. df.pivot(index='time', columns='series', "
-            "values='value')."
+            "index); got a MultiIndex. A long frame with one row per (series, time) goes in "
+            "as it is, with its column names: make_windows(df.reset_index(), window, "
+            "id_col='series', time_col='time', target_col='value')."
         )
     if columns.has_duplicates:
         duplicated = columns[columns.duplicated()].unique()
@@ -417,12 +504,17 @@ def _panel_windows(panel, window, horizon, covariates, step):
     values = _float_columns(
         panel,
         "The panel's columns (one per series)",
-        "make_windows takes a wide frame with one numeric column per series; for a long "
-        "frame, e.g. df.pivot(index='time', columns='series', values='value').",
+        "make_windows takes a wide frame with one numeric column per series, or a long "
+        "frame with one row per (series, time) named by id_col, time_col and target_col "
+        "(e.g. make_windows(df, window, id_col='series', time_col='time', "
+        "target_col='value')).",
     )
     n_times, n_series = values.shape
     if not n_series:
         raise ValueError("The panel has no column; pass one column per series.")
+    check_time_steps(index, "panel")
+    if missing == "raise" and (gaps := interior_gaps(values)).any():
+        refuse_gaps(gaps, index, columns)
     n_cov, names = 0, []
     if covariates is not None:
         cov, names, _ = _as_covariates(covariates, n_times, index, what="panel")

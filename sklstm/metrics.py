@@ -8,7 +8,20 @@ M4 competition's interval score) and :func:`pinball_loss`;
 scorers for ``cross_validate`` and ``GridSearchCV``.
 """
 
+import inspect
+
 import numpy as np
+
+__all__ = [
+    "empirical_coverage",
+    "interval_score",
+    "make_interval_scorer",
+    "make_quantile_scorer",
+    "mean_absolute_scaled_error",
+    "mean_scaled_interval_score",
+    "pinball_loss",
+    "seasonal_naive",
+]
 
 
 def seasonal_naive(history, steps, season=1):
@@ -44,7 +57,8 @@ def mean_absolute_scaled_error(y_true, y_pred, *, y_train, season=1):
     """Mean absolute scaled error (Hyndman & Koehler, 2006).
 
     The mean absolute error of the forecast divided by the in-sample mean
-    absolute error of the seasonal naive forecast on the training series.
+    absolute error of the seasonal naive forecast on the training series
+    [1]_.
     Below 1 the forecast beats seasonal naive, in the training scale.
 
     Parameters
@@ -61,6 +75,11 @@ def mean_absolute_scaled_error(y_true, y_pred, *, y_train, season=1):
     Returns
     -------
     mase : float
+
+    References
+    ----------
+    .. [1] R. J. Hyndman and A. B. Koehler, "Another look at measures of
+       forecast accuracy", International Journal of Forecasting, 22(4), 2006.
 
     Examples
     --------
@@ -149,7 +168,7 @@ def interval_score(y_true, lower, upper, *, coverage):
 
     For each value the width of its interval, plus ``2 / (1 - coverage)``
     times the distance by which the actual value falls outside it (Gneiting
-    & Raftery, 2007). It rewards narrow intervals and penalises misses in
+    & Raftery, 2007 [1]_). It rewards narrow intervals and penalises misses in
     proportion to how far they miss.
 
     Parameters
@@ -165,6 +184,12 @@ def interval_score(y_true, lower, upper, *, coverage):
     -------
     score : float
         In the units of the data.
+
+    References
+    ----------
+    .. [1] T. Gneiting and A. E. Raftery, "Strictly proper scoring rules,
+       prediction, and estimation", Journal of the American Statistical
+       Association, 102(477), 2007.
 
     Examples
     --------
@@ -189,7 +214,7 @@ def mean_scaled_interval_score(y_true, lower, upper, *, y_train, season=1, cover
     The mean :func:`interval_score` over the forecast divided by the in-sample
     mean absolute error of the seasonal naive forecast on the training
     series, as :func:`mean_absolute_scaled_error` is scaled. M4 scored 95%
-    intervals; lower is better.
+    intervals [1]_; lower is better.
 
     Parameters
     ----------
@@ -208,6 +233,12 @@ def mean_scaled_interval_score(y_true, lower, upper, *, y_train, season=1, cover
     -------
     msis : float
 
+    References
+    ----------
+    .. [1] S. Makridakis, E. Spiliotis and V. Assimakopoulos, "The M4
+       Competition: 100,000 time series and 61 forecasting methods",
+       International Journal of Forecasting, 36(1), 2020.
+
     Examples
     --------
     >>> from sklstm.metrics import mean_scaled_interval_score
@@ -223,7 +254,7 @@ def pinball_loss(y_true, y_quantiles, quantiles):
 
     For a level ``q``, a forecast ``f`` of the value ``y`` costs
     ``q (y - f)`` when it is too low and ``(1 - q) (f - y)`` when too high;
-    the level-``q`` quantile of the true distribution minimises it.
+    the level-``q`` quantile of the true distribution minimises it [1]_.
 
     Parameters
     ----------
@@ -239,6 +270,11 @@ def pinball_loss(y_true, y_quantiles, quantiles):
     -------
     loss : float
         In the units of the data.
+
+    References
+    ----------
+    .. [1] R. Koenker and G. Bassett, "Regression quantiles", Econometrica,
+       46(1), 1978.
 
     Examples
     --------
@@ -260,6 +296,18 @@ def pinball_loss(y_true, y_quantiles, quantiles):
     return float(np.mean(np.maximum(levels * diff, (levels - 1) * diff)))
 
 
+# Interval metrics where lower is better: a scorer returns their negative.
+_INTERVAL_LOSSES = (interval_score, mean_scaled_interval_score)
+
+
+def _takes_coverage(score_func):
+    try:
+        parameters = inspect.signature(score_func).parameters
+    except (TypeError, ValueError):
+        return False
+    return "coverage" in parameters
+
+
 class _IntervalScorer:
     def __init__(self, score_func, coverage, sign, kwargs):
         self.score_func = score_func
@@ -270,11 +318,11 @@ class _IntervalScorer:
     def __call__(self, estimator, X, y):
         lower, upper = estimator.predict_interval(X, coverage=self.coverage)
         y = np.asarray(y, dtype=np.float64).reshape(lower.shape)
-        if self.score_func is interval_score:
-            value = interval_score(y, lower, upper, coverage=self.coverage, **self.kwargs)
-        else:
-            value = self.score_func(y, lower, upper, **self.kwargs)
-        return self.sign * value
+        kwargs = dict(self.kwargs)
+        if _takes_coverage(self.score_func):
+            # The intervals' own coverage, not the function's default (MSIS: 0.95).
+            kwargs["coverage"] = self.coverage
+        return self.sign * self.score_func(y, lower, upper, **kwargs)
 
     def __repr__(self):
         sign = "" if self.sign > 0 else ", greater_is_better=False"
@@ -305,14 +353,18 @@ def make_interval_scorer(
     Parameters
     ----------
     score_func : callable, default=interval_score
-        ``score_func(y_true, lower, upper, **kwargs)``; :func:`interval_score`
-        also receives ``coverage``.
+        ``score_func(y_true, lower, upper, **kwargs)``. A function with a
+        ``coverage`` parameter (:func:`interval_score`,
+        :func:`mean_scaled_interval_score`) also receives ``coverage``, so
+        that it scores the intervals with the coverage they were made for.
     coverage : float, default=0.9
         Nominal coverage of the intervals to score.
     greater_is_better : bool, default=None
-        Whether a higher score is better. ``None``: ``False`` for
-        :func:`interval_score` (a loss, so the scorer returns its negative,
-        as sklearn's ``neg_*`` scorers do) and ``True`` otherwise.
+        Whether a higher score is better. ``None``: ``False`` for the losses
+        :func:`interval_score` and :func:`mean_scaled_interval_score` (the
+        scorer returns their negative, as sklearn's ``neg_*`` scorers do, so
+        that a search maximising it minimises the loss) and ``True`` otherwise
+        (e.g. :func:`empirical_coverage`).
     **kwargs
         Passed to ``score_func``.
 
@@ -328,7 +380,7 @@ def make_interval_scorer(
     """
     coverage = _check_coverage(coverage)
     if greater_is_better is None:
-        greater_is_better = score_func is not interval_score
+        greater_is_better = score_func not in _INTERVAL_LOSSES
     return _IntervalScorer(score_func, coverage, 1 if greater_is_better else -1, kwargs)
 
 

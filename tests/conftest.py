@@ -6,22 +6,22 @@ On a CPU-only machine the device handling is checked by simulation: a network
 whose tensors report and pickle as ``cuda:0``
 (``test_persistence_pickle.tensors_on_fake_cuda``), files tagged ``cuda:0``
 (``test_safe_persistence``), and ``device="cuda"`` refused without a GPU. Only
-a GPU machine checks:
+a GPU machine checks, with the two ``gpu`` tests:
 
-- training on the GPU: the scaled rows and the windows gathered from them on
-  the device, the loss buffer on the device, and the CUDA random generator
-  seeded and restored around ``fit``;
-- predicting with a network on the GPU and bringing the values back to the
-  CPU;
-- pickling a model fitted on the GPU (``__getstate__`` moving a real copy of
-  the network to the CPU, the fitted model staying on the GPU) and unpickling
-  it in a process that sees no GPU (``test_real_gpu_fit_loads_on_a_cpu_only_process``);
-- ``save`` of a GPU-fitted model and ``load`` of it onto the CPU
-  (``test_a_model_fitted_on_a_gpu_is_saved_from_the_cpu``);
-- that GPU and CPU predictions agree within float32 rounding.
+- that ``fit(device="cuda")`` trains a network that ends on the GPU, and
+  ``predict`` with it returns values;
+- pickling a model fitted on the GPU (the fitted model staying on the GPU)
+  and unpickling it in a process that sees no GPU, whose predictions agree
+  with the GPU's within float32 rounding
+  (``test_real_gpu_fit_loads_on_a_cpu_only_process``);
+- ``save`` of a GPU-fitted model (its weights stored as CPU tensors, the model
+  staying on the GPU) and ``load`` of it onto the CPU, with predictions that
+  agree (``test_a_model_fitted_on_a_gpu_is_saved_from_the_cpu``).
 
-No test checks, even on a GPU, that ``device="auto"`` picks the GPU or that a
-seeded fit on the GPU is reproducible.
+No test checks, even on a GPU, where the training data and the loss live
+during ``fit``, that the CUDA random generator is seeded and restored around
+``fit``, that ``device="auto"`` picks the GPU, or that a seeded fit on the GPU
+is reproducible.
 """
 
 import contextlib

@@ -47,6 +47,7 @@ def test_seasonal_naive_reference_on_the_airline_split(airline_split):
 MASE_BOUND = 0.8
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_defaults_clearly_beat_seasonal_naive_on_airline(airline_split, seed):
     train, actual = airline_split
@@ -62,6 +63,7 @@ def test_defaults_clearly_beat_seasonal_naive_on_airline(airline_split, seed):
 SLOPE, N_TRAIN, STEPS = 0.5, 120, 12
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [0, 1])
 def test_relative_windows_follow_a_trend_beyond_the_training_range(seed):
     ramp = 10.0 + SLOPE * np.arange(N_TRAIN + STEPS)

@@ -109,11 +109,14 @@ def test_overhead_hand_loop_does_exactly_the_same_work(tmp_path):
     results = run_quick("overhead", tmp_path)
     fits, predict = results["warm"][:2], results["warm"][2]
     for row in fits:
-        # Same weights, shuffles and batches: the loss curves agree exactly.
-        assert row["max_abs_loss_curve_difference"] == 0.0
+        # Same weights, shuffles and batches: the loss curves agree to float
+        # rounding (which differs across CPUs and builds); a wrong batch or
+        # shuffle would change them by far more than 1e-6 of the loss.
+        assert row["max_rel_loss_curve_difference"] <= 1e-6
+        assert row["max_abs_loss_curve_difference"] >= 0
         assert row["epochs"] >= 1
         assert positive(row["ratio_wall_median"])
-    assert predict["max_abs_prediction_difference"] == 0.0
+    assert predict["max_rel_prediction_difference"] <= 1e-6
     assert positive(predict["ratio_wall_median"])
     for kind in ("hand", "sklstm"):
         cold = results["cold"][kind]

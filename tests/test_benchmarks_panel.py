@@ -4,7 +4,7 @@
 statsforecast's models, a benchmark-only package that the test command does
 not install, so CI skips these tests (the reason shows in pytest's summary).
 Run them locally with ``pip install -c constraints.txt -r
-benchmarks/requirements.txt`` and ``pytest tests/test_benchmarks_panel.py``.
+benchmarks/requirements.txt`` and ``pytest -m slow tests/test_benchmarks_panel.py``.
 """
 
 import importlib.util
@@ -58,18 +58,42 @@ def test_accuracy_reports_ratios_against_each_baseline(tmp_path):
         assert _ratio(overall[f"vs {baseline}"])
     assert 0 <= overall["beats naive every seed"] <= overall["series"]
     assert len(run["airline"]["values"]) == 2
-    # Seasonal naive against itself is exactly 1.
-    per = next(iter(run["per_forecast"].values()))
-    assert per["SeasonalNaive"] > 0 and len(per["lstm"]) == 1
+    # statsforecast's SeasonalNaive against sklstm's seasonal_naive, on the
+    # same forecasts: the same values, so their MASE ratio is exactly 1.
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        from _panel import QUICK_SERIES, load_panel, make_tasks, mase
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    from sklstm.metrics import seasonal_naive
+
+    series = load_panel()
+    tasks = {t.key: t for t in make_tasks({n: series[n] for n in QUICK_SERIES if n in series})}
+    assert set(run["per_forecast"]) == set(tasks)
+    for key, per in run["per_forecast"].items():
+        task = tasks[key]
+        ours = mase(task, seasonal_naive(task.train, task.h, season=task.m))
+        assert per["SeasonalNaive"] / ours == pytest.approx(1, rel=1e-9), key
+        assert len(per["lstm"]) == 1 and per["lstm"][0] > 0
 
 
 def test_intervals_reports_coverage_per_step(tmp_path):
     results = _run("intervals", tmp_path)
     summary = results["lstm"]["0"]["summary"]
-    for level in (80, 95):
-        assert 0 <= summary[f"coverage {level}"] <= 1
-        assert len(summary[f"coverage {level} by step"]) == 12
     assert set(results["baselines"]) == {"AutoETS", "AutoARIMA"}
+    for row in (summary, *results["baselines"].values()):
+        for level in (80, 95):
+            by_step = row[f"coverage {level} by step"]
+            assert len(by_step) == 12
+            # The overall coverage pools the steps: it lies among theirs.
+            assert min(by_step) <= row[f"coverage {level}"] <= max(by_step)
+        # A 95% interval contains the 80% one: it covers at least as often,
+        # overall and at every step.
+        assert row["coverage 95"] >= row["coverage 80"]
+        assert all(
+            hi >= lo
+            for hi, lo in zip(row["coverage 95 by step"], row["coverage 80 by step"], strict=True)
+        )
 
 
 def test_global_model_reports_each_configuration(tmp_path):

@@ -258,7 +258,7 @@ def test_few_training_pairs_warn_but_forecast(tmp_path, capsys):
 
 def test_pairs_fewer_than_twice_the_window_warn(sales_csv, capsys):
     # 48 training values, window 24: 24 pairs for a linear path of 25 weights.
-    assert forecast([str(sales_csv), "--column", "units", *QUICK]) == 0
+    assert forecast([str(sales_csv), "--column", "units", "--window", "24", *QUICK]) == 0
     err = capsys.readouterr().err
     assert (
         "only 24 training pairs (48 training values minus --window 24), fewer than two "

@@ -89,13 +89,17 @@ def test_recursion_feeds_predictions_back(rows):
     assert_allclose(pred[:, 2], one_step(shifted), rtol=1e-6)
 
 
-@pytest.mark.slow
 def test_recursive_forecast_of_a_learnable_series_stays_exact(sine):
+    # A noiseless sine is an exact linear recursion of its window, which the
+    # linear skip starts at (least squares); what the training adds must not
+    # spoil it. Over seeds 0-2 the worst error over 36 recursive steps is
+    # below 0.005 (0.5% of the amplitude); 0.02 leaves room for rounding
+    # elsewhere, and any wrong lag or drift in the recursion exceeds it.
     X, y = make_windows(sine[:200], window=12)
-    model = LSTMForecaster(window=12, horizon=36, hidden_size=32, max_epochs=150, random_state=0)
+    model = LSTMForecaster(window=12, horizon=36, hidden_size=8, max_epochs=30, random_state=0)
     model.fit(X, y)
     forecast = model.forecast(sine[:200], steps=36)
-    assert np.max(np.abs(forecast - sine[200:236])) < 0.1
+    assert np.max(np.abs(forecast - sine[200:236])) < 0.02
 
 
 def test_scaler_is_fitted_on_training_values_only(rows):

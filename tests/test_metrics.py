@@ -140,19 +140,64 @@ def test_scorers_work_in_cross_validate():
 
     from sklstm import LSTMForecaster, make_windows
 
-    X, Y = make_windows(np.sin(np.arange(160) / 4) + np.arange(160) / 80, window=8, horizon=3)
+    series = np.sin(np.arange(160) / 4) + np.arange(160) / 80
+    X, Y = make_windows(series, window=8, horizon=3)
     model = LSTMForecaster(intervals=True, n_estimators=1, hidden_size=4, max_epochs=3)
+    cv = TimeSeriesSplit(n_splits=2, gap=2)
     scores = cross_validate(
         model,
         X,
         Y,
-        cv=TimeSeriesSplit(n_splits=2, gap=2),
+        cv=cv,
         scoring={
             "interval": make_interval_scorer(coverage=0.8),
+            "msis": make_interval_scorer(
+                mean_scaled_interval_score, coverage=0.8, y_train=series[:100]
+            ),
             "coverage": make_interval_scorer(empirical_coverage, coverage=0.8),
             "pinball": make_quantile_scorer([0.1, 0.9]),
         },
+        return_estimator=True,
     )
-    assert np.all(scores["test_interval"] < 0)  # a loss, negated as sklearn's neg_* scorers
-    assert np.all((scores["test_coverage"] >= 0) & (scores["test_coverage"] <= 1))
-    assert np.all(scores["test_pinball"] < 0)
+    # Each score is the metric of that fold's own intervals, with the coverage
+    # asked for (MSIS included: not its default 0.95), and a loss is negated
+    # as sklearn's neg_* scorers are, so that a search maximising it minimises the loss.
+    for fold, (_, test) in enumerate(cv.split(X)):
+        fitted, y = scores["estimator"][fold], Y[test]
+        lower, upper = fitted.predict_interval(X[test], coverage=0.8)
+        quantiles = fitted.predict_quantiles(X[test], quantiles=(0.1, 0.9))
+        expected = {
+            "interval": -interval_score(y, lower, upper, coverage=0.8),
+            "msis": -mean_scaled_interval_score(
+                y, lower, upper, y_train=series[:100], coverage=0.8
+            ),
+            "coverage": empirical_coverage(y, lower, upper),
+            "pinball": -pinball_loss(y, quantiles, (0.1, 0.9)),
+        }
+        for name, value in expected.items():
+            assert scores[f"test_{name}"][fold] == pytest.approx(value, rel=1e-12), name
+
+
+def test_an_interval_loss_scorer_prefers_the_better_intervals():
+    """Of two models, the scorer ranks higher the one whose intervals score lower."""
+
+    class Fixed:
+        def __init__(self, half_width):
+            self.half_width = half_width
+
+        def predict_interval(self, X, coverage):
+            centre = np.asarray(X, dtype=float)[:, :1]
+            return centre - self.half_width, centre + self.half_width
+
+    X = np.zeros((4, 1))
+    y = np.array([[0.5], [-0.5], [0.2], [-0.2]])
+    for func, kwargs in [
+        (interval_score, {}),
+        (mean_scaled_interval_score, {"y_train": [0, 1, 3]}),
+    ]:
+        scorer = make_interval_scorer(func, coverage=0.8, **kwargs)
+        tight, loose = Fixed(0.5), Fixed(5.0)  # both cover every value; tight is narrower
+        assert scorer(tight, X, y) > scorer(loose, X, y), func.__name__
+        assert scorer(tight, X, y) == pytest.approx(
+            -func(y, *tight.predict_interval(X, 0.8), coverage=0.8, **kwargs)
+        )

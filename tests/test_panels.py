@@ -25,8 +25,10 @@ def test_default_scales_a_panels_rows_one_by_one(panel):
     model = LSTMForecaster(**FAST).fit(X, Y)
     assert isinstance(model.scaler_, RowMinMax)
     assert [m.window_scaling for m in model.module_.members] == [True, True]
-    # The same rows without their (time, series) index: one scale for all.
-    plain = LSTMForecaster(**FAST).fit(X.to_numpy(), Y.to_numpy())
+    # The same rows without their (time, series) index: one scale for all,
+    # with a warning that they look like several series.
+    with pytest.warns(UserWarning, match="2 series stacked"):
+        plain = LSTMForecaster(**FAST).fit(X.to_numpy(), Y.to_numpy())
     assert not isinstance(plain.scaler_, RowMinMax)
     assert [m.window_scaling for m in plain.module_.members] == [True, False]
 

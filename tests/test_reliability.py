@@ -591,20 +591,36 @@ def test_a_refit_that_fails_keeps_the_fitted_model(rows):
 # --- horizon against the targets, and score ------------------------------------------
 
 
-def test_score_scores_forecasts_of_as_many_steps_as_y_has(rows):
+def test_score_is_the_r2_of_predict(rows):
     X, Y = rows
-    # The documented recipe: one-step rows, a 12-step horizon.
-    model = LSTMForecaster(horizon=12, **FAST).fit(X, Y[:, 0])
-    assert model.predict(X).shape == (len(X), 12)
-    assert model.score(X, Y[:, 0]) == pytest.approx(r2_score(Y[:, 0], model.predict(X)[:, 0]))
-    assert model.score(X, Y) == pytest.approx(r2_score(Y, model.predict(X)[:, :3]))
+    model = LSTMForecaster(**FAST).fit(X, Y)  # horizon_ = 3, as Y has
+    assert model.score(X, Y) == pytest.approx(r2_score(Y, model.predict(X)))
     weights = np.linspace(0.1, 1.0, len(X))
     assert model.score(X, Y, sample_weight=weights) == pytest.approx(
-        r2_score(Y, model.predict(X)[:, :3], sample_weight=weights)
+        r2_score(Y, model.predict(X), sample_weight=weights)
     )
-    # More steps than horizon_: the recursion goes on.
-    short = LSTMForecaster(horizon=2, **FAST).fit(X, Y[:, 0])
-    assert short.score(X, Y) == pytest.approx(model.score(X, Y))
+    one_step = LSTMForecaster(**FAST).fit(X, Y[:, 0])
+    assert one_step.score(X, Y[:, 0]) == pytest.approx(r2_score(Y[:, 0], one_step.predict(X)))
+    assert one_step.score(X, Y[:, :1]) == pytest.approx(one_step.score(X, Y[:, 0]))
+
+
+@pytest.mark.parametrize(
+    ("horizon", "columns"), [(12, 1), (12, 3), (2, 3), (1, 3)], ids=["12-1d", "12-3", "2-3", "1-3"]
+)
+def test_score_on_targets_of_another_horizon_is_an_error(rows, horizon, columns):
+    # score is the R² of predict(X) against y: targets of another number of
+    # steps than predict returns would score forecasts the model does not make.
+    X, Y = rows
+    model = LSTMForecaster(horizon=horizon, **FAST).fit(X, Y[:, 0])
+    y = Y[:, 0] if columns == 1 else Y[:, :columns]
+    steps = "1 step" if horizon == 1 else f"{horizon} steps"
+    check_error(
+        model.score,
+        (X, y),
+        ValueError,
+        rf"predict returns {steps} \(horizon_={horizon}\), but y has {columns} column",
+        rf"horizon={horizon}\).*or fit with horizon={columns}",
+    )
 
 
 @pytest.mark.parametrize("horizon", [1, 2, 5])
@@ -629,11 +645,13 @@ def test_grid_search_over_horizon(rows):
     search = GridSearchCV(LSTMForecaster(**FAST), {"horizon": [None, 3, 2]}, cv=cv)
     with pytest.raises(ValueError, match=r"horizon=2, but y holds targets of 3 steps"):
         search.set_params(error_score="raise").fit(X, Y)
-    # On one-step targets every horizon trains the same network and is scored
-    # on the one-step targets.
-    search = GridSearchCV(LSTMForecaster(**FAST), {"horizon": [1, 4]}, cv=cv).fit(X, Y[:, 0])
-    scores = search.cv_results_["mean_test_score"]
-    assert np.isfinite(scores).all() and scores[0] == scores[1]
+    # On one-step targets score() compares predict's horizon_ columns with y's
+    # one column: only horizon=1 can be scored, and the other says why.
+    search = GridSearchCV(LSTMForecaster(**FAST), {"horizon": [1]}, cv=cv).fit(X, Y[:, 0])
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    search = GridSearchCV(LSTMForecaster(**FAST), {"horizon": [1, 4]}, cv=cv)
+    with pytest.raises(ValueError, match=r"predict returns 4 steps \(horizon_=4\)"):
+        search.set_params(error_score="raise").fit(X, Y[:, 0])
 
 
 # --- Network size ----------------------------------------------------------------------

@@ -427,3 +427,27 @@ def test_a_file_of_format_1_loads_as_one_network():
     )
     with pytest.raises(ValueError, match="intervals=False"):
         model.predict_interval(series[None, -8:])
+
+
+# --- what save does to an existing file ----------------------------------------
+
+
+def test_save_refuses_to_replace_a_read_only_file(model, rows, tmp_path):
+    # A read-only file (no write permission for anyone) is one the user chose
+    # to protect: save never replaces it, even where the directory would let it.
+    path = tmp_path / "protected.sklstm"
+    other = LSTMForecaster(hidden_size=4, max_epochs=1, random_state=1).fit(*rows)
+    other.save(path)
+    before = path.read_bytes()
+    path.chmod(0o444)
+    try:
+        with pytest.raises(PermissionError, match=r"protected\.sklstm.*read-only") as info:
+            model.save(path)
+        assert "chmod" in str(info.value) or "another path" in str(info.value)
+        assert path.read_bytes() == before
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["protected.sklstm"]
+    finally:
+        path.chmod(0o644)
+    # Writable again, it is replaced, as any existing file is.
+    model.save(path)
+    assert_array_equal(load(path).predict(rows[0]), model.predict(rows[0]))
