@@ -350,7 +350,8 @@ def module_config(estimator, window=None, n_covariates=0, row_scaled=False):
         "num_layers": int(estimator.num_layers),
         "dropout": float(estimator.dropout),
         "relative": bool(estimator.relative),
-        "linear_skip": bool(estimator.linear_skip),
+        # A linear skip is a ridge fitted before training (sklstm._module).
+        "linear_skip": "ridge" if estimator.linear_skip else False,
         "window_scaling": member_window_scaling(estimator, row_scaled),
         "n_covariates": int(n_covariates),
     }

@@ -101,9 +101,8 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         own half-range, predicts in that unit and is trained on errors in it.
         Networks that scale windows see every stretch of the series at the
         same amplitude and adapt to changes of level and season size; the
-        others see the amplitude in the scaler's units and start their
-        linear skip at its least-squares fit, which suits series with stable
-        dynamics. The two make different errors, and their mean forecast
+        others see the amplitude in the scaler's units, which suits series
+        with stable dynamics. The two make different errors, and their mean forecast
         beats each kind alone on the benchmark: ``"alternate"`` makes the
         networks ``0, 2, 4, ...`` scale their windows and ``1, 3, ...`` not.
         ``True`` or ``False`` applies to every network. With
@@ -111,12 +110,16 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
 
     linear_skip : bool, default=True
         Add a linear map of the input window (relative to its last value when
-        ``relative``) to the network's output, learned together with the
-        recurrent core: LSTNet's autoregressive "highway". It carries the
-        linear part of the dynamics, such as trend and seasonal lags within
-        the window, so that the recurrent core only learns what is left;
-        forecasts become far less dependent on the seed. ``False`` gives the
-        plain recurrent network.
+        ``relative``) and of the covariates to the network's output: LSTNet's
+        autoregressive "highway". It starts as a ridge regression on the
+        training pairs, its penalty chosen by generalised cross-validation on
+        them, and the output head starts at zero, so training starts from the
+        best linear model; the window's part is then learned together with
+        the recurrent core, the covariates' part keeps its ridge fit. It
+        carries the linear part of the dynamics, such as trend and seasonal
+        lags within the window, so that the recurrent core only learns what
+        is left; forecasts become far less dependent on the seed. ``False``
+        gives the plain recurrent network.
 
     cell : {"lstm", "gru"}, default="lstm"
         The recurrent core: ``torch.nn.LSTM`` or ``torch.nn.GRU``.

@@ -60,6 +60,20 @@ class RecurrentOneStep(nn.Module):
     linear skip also read the covariates of the step being predicted (and the
     skip those of the window's last step), so that a known future value such
     as a holiday flag moves the forecast of its own step.
+
+    With ``linear_skip="ridge"`` the linear path reads the (shifted) window
+    and the covariates of every step of the window and of the predicted step,
+    has an intercept, and adds its output in the units of the values, whether
+    the network scales its windows or not (a covariate's effect, such as a
+    holiday's, does not grow with the window's range). It starts at a ridge
+    regression fitted on the training pairs before training
+    (``sklstm._training.fit_linear_skips``); its window part (``skip``) is
+    then trained with the recurrent core, while its covariate part
+    (``known``) stays at the ridge fit: many covariate columns on a few
+    hundred pairs are what a penalty chosen out of sample is for, and what
+    unpenalised training would overfit. The head starts at zero, so that the
+    network starts as the linear model and the recurrent core learns what it
+    leaves.
     """
 
     def __init__(
@@ -69,7 +83,7 @@ class RecurrentOneStep(nn.Module):
         num_layers: int = 1,
         dropout: float = 0.0,
         relative: bool = True,
-        linear_skip: bool = False,
+        linear_skip: bool | str = False,
         window: int | None = None,
         n_covariates: int = 0,
         window_scaling: bool = False,
@@ -77,6 +91,7 @@ class RecurrentOneStep(nn.Module):
         super().__init__()
         if linear_skip and window is None:
             raise ValueError("linear_skip=True needs the window length.")
+        self.ridge = linear_skip == "ridge"
         self.relative = relative
         self.window_scaling = window_scaling
         self.n_covariates = n_covariates
@@ -92,9 +107,23 @@ class RecurrentOneStep(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(hidden_size + n_covariates, 1)
         self.skip = None
-        if linear_skip:
+        self.known = None
+        if self.ridge:
+            # The window's part, with the intercept, is trained from the ridge
+            # fit; the covariates' part stays at it.
+            self.skip = nn.Linear(window, 1)
+            nn.init.zeros_(self.skip.weight)
+            nn.init.zeros_(self.skip.bias)
+            if n_covariates:
+                self.known = nn.Linear((window + 1) * n_covariates, 1, bias=False)
+                self.known.requires_grad_(False)
+                nn.init.zeros_(self.known.weight)
+            # The network starts as its linear path alone.
+            nn.init.zeros_(self.head.weight)
+            nn.init.zeros_(self.head.bias)
+        elif linear_skip:
             # Zero start: the network begins as the recurrent core alone.
-            self.skip = nn.Linear(window + 2 * n_covariates, 1, bias=False)
+            self.skip = nn.Linear(skip_inputs(linear_skip, window, n_covariates), 1, bias=False)
             nn.init.zeros_(self.skip.weight)
 
     def scale(self, x: torch.Tensor) -> torch.Tensor:
@@ -102,6 +131,44 @@ class RecurrentOneStep(nn.Module):
         if self.window_scaling:
             return window_scale(x)
         return torch.ones_like(x[:, -1:])
+
+    def base(self, x: torch.Tensor) -> torch.Tensor:
+        """What each window ``(batch, window)`` is shifted by: ``(batch, 1)``."""
+        if self.relative:
+            return x[:, -1:]
+        if self.window_scaling:
+            # The window's own MinMax to (-1, 1): centred on its mid-range.
+            return (x.amax(dim=1, keepdim=True) + x.amin(dim=1, keepdim=True)) / 2
+        return torch.zeros_like(x[:, -1:])
+
+    def relative_covariates(self, covariates: torch.Tensor) -> torch.Tensor:
+        """The covariates the linear path and the head read.
+
+        A relative network predicts the change from the window's last value,
+        so it reads the covariates as changes from their values at that step
+        too: a covariate that stays where it was adds no change. Read as
+        levels, a level never seen in training (a new law in force for a
+        whole window) would add the same change at every recursive step, a
+        drift that grows with the horizon.
+        """
+        if self.ridge and self.relative:
+            return covariates - covariates[:, -2:-1]
+        return covariates
+
+    def skip_input(self, shifted: torch.Tensor, covariates: torch.Tensor | None) -> torch.Tensor:
+        """What the linear path reads, from the shifted window (in the values' units)."""
+        if not self.n_covariates:
+            return shifted
+        if self.ridge:
+            return torch.cat((shifted, self.relative_covariates(covariates).flatten(1)), dim=1)
+        return torch.cat((shifted, covariates[:, -2], covariates[:, -1]), dim=1)
+
+    def linear(self, shifted: torch.Tensor, covariates: torch.Tensor | None) -> torch.Tensor:
+        """The output of the ridge linear path ``(batch,)``, in the values' units."""
+        out = self.skip(shifted).squeeze(-1)
+        if self.known is not None:
+            out = out + self.known(self.relative_covariates(covariates).flatten(1)).squeeze(-1)
+        return out
 
     def forward(self, x: torch.Tensor, covariates: torch.Tensor | None = None) -> torch.Tensor:
         """Next value after each window.
@@ -115,14 +182,11 @@ class RecurrentOneStep(nn.Module):
             predicted step.
         """
         unit = None
-        if self.relative:
-            base = x[:, -1:]
-        elif self.window_scaling:
-            # The window's own MinMax to (-1, 1): centred on its mid-range.
-            base = (x.amax(dim=1, keepdim=True) + x.amin(dim=1, keepdim=True)) / 2
-        else:
-            base = torch.zeros_like(x[:, -1:])
+        base = self.base(x)
         shifted = x - base
+        linear = None
+        if self.ridge:
+            linear = self.linear(shifted, covariates)
         if self.window_scaling:
             unit = window_scale(x)
             shifted = shifted / unit
@@ -132,15 +196,14 @@ class RecurrentOneStep(nn.Module):
         output, _ = self.rnn(inputs)
         last = self.dropout(output[:, -1])
         if self.n_covariates:
-            last = torch.cat((last, covariates[:, -1]), dim=-1)
+            last = torch.cat((last, self.relative_covariates(covariates)[:, -1]), dim=-1)
         step = self.head(last).squeeze(-1)
-        if self.skip is not None:
-            skip_input = shifted
-            if self.n_covariates:
-                skip_input = torch.cat((shifted, covariates[:, -2], covariates[:, -1]), dim=-1)
-            step = step + self.skip(skip_input).squeeze(-1)
+        if self.skip is not None and not self.ridge:
+            step = step + self.skip(self.skip_input(shifted, covariates)).squeeze(-1)
         if unit is not None:
             step = step * unit.squeeze(-1)
+        if linear is not None:
+            step = step + linear
         return step + base.squeeze(-1)
 
 
@@ -238,11 +301,20 @@ def predict_recursive(
         module.train(was_training)
 
 
+def skip_inputs(linear_skip, window, n_covariates):
+    """The number of values the linear skip reads (``linear_skip`` true)."""
+    if linear_skip == "ridge":
+        # The window, and the covariates of its steps and of the predicted one.
+        return window + (window + 1) * n_covariates
+    # The window, and the covariates of its last step and of the predicted one.
+    return window + 2 * n_covariates
+
+
 def parameter_count(
     cell: str = "lstm",
     hidden_size: int = 64,
     num_layers: int = 1,
-    linear_skip: bool = False,
+    linear_skip: bool | str = False,
     window: int | None = None,
     n_covariates: int = 0,
     **_,
@@ -252,7 +324,10 @@ def parameter_count(
     first = gates * (1 + n_covariates + hidden_size + 2)
     others = gates * (2 * hidden_size + 2) * (num_layers - 1)
     head = hidden_size + n_covariates + 1
-    skip = window + 2 * n_covariates if linear_skip and window is not None else 0
+    skip = 0
+    if linear_skip and window is not None:
+        # A ridge path has an intercept.
+        skip = skip_inputs(linear_skip, window, n_covariates) + (linear_skip == "ridge")
     return first + others + head + skip
 
 

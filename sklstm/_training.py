@@ -374,51 +374,145 @@ class _EpochProgress(Callback):
         self.bar_.close()
 
 
-# Ridge penalty of the least-squares start of the linear skip, per training pair.
+# Ridge penalty of the least-squares start of a trained linear skip, per training pair.
 _RIDGE = 1e-3
 # Pairs gathered at a time while accumulating the least-squares system.
 _LSQ_CHUNK = 1 << 10
+# Penalties a fixed linear skip chooses from, per training pair, on
+# standardised inputs: from next to least squares to next to the mean alone.
+_RIDGE_GRID = torch.logspace(-6, 3, 37, dtype=torch.float64)
+
+
+@torch.no_grad()
+def _moments(member, pairs: WindowPairs):
+    """Sums over the pairs of the skip's inputs ``z`` and targets ``t`` (float64).
+
+    Returns ``n``, ``sum z``, ``sum t``, ``sum z z^T``, ``sum z t`` and ``sum t^2``,
+    where ``z`` is what ``member``'s skip reads and ``t`` the change of the
+    target from the member's base: one pass, memory independent of ``n``.
+    """
+    device = pairs.sequences.device
+    size = member.skip.in_features
+    if member.known is not None:
+        size += member.known.in_features
+    sums = {
+        "z": torch.zeros(size, dtype=torch.float64, device=device),
+        "t": torch.zeros((), dtype=torch.float64, device=device),
+        "zz": torch.zeros((size, size), dtype=torch.float64, device=device),
+        "zt": torch.zeros(size, dtype=torch.float64, device=device),
+        "tt": torch.zeros((), dtype=torch.float64, device=device),
+    }
+    n = len(pairs)
+    for start in range(0, n, _LSQ_CHUNK):
+        x, y, known = pairs.gather(torch.arange(start, min(start + _LSQ_CHUNK, n)))
+        base = member.base(x)
+        z = member.skip_input(x - base, known).double()
+        t = (y - base[:, 0]).double()
+        sums["z"] += z.sum(dim=0)
+        sums["t"] += t.sum()
+        sums["zz"] += z.T @ z
+        sums["zt"] += z.T @ t
+        sums["tt"] += t @ t
+    return n, sums
+
+
+def ridge_gcv(n, sums):
+    """Ridge regression with an intercept, its penalty chosen by generalised cross-validation.
+
+    The inputs are centred and standardised, and the penalty is the one of
+    ``_RIDGE_GRID`` (times ``n``) with the smallest GCV criterion
+    ``n RSS / (n - df)^2`` (Golub, Heath and Wahba, 1979), the rotation-invariant
+    form of the leave-one-out error that ``RidgeCV`` minimises. Everything
+    comes from the sums of :func:`_moments`, so the cost does not grow with
+    the number of pairs. Returns ``(weights, intercept, penalty)`` on the
+    original inputs.
+    """
+    if not all(bool(torch.isfinite(v).all()) for v in sums.values()):
+        # Values far from order one (scaler=None) overflow the sums: no
+        # linear start; the network starts as the recurrent core alone.
+        zero = torch.zeros_like(sums["z"])
+        return zero, zero.new_zeros(()), math.inf
+    mean_z, mean_t = sums["z"] / n, sums["t"] / n
+    gram = sums["zz"] - n * torch.outer(mean_z, mean_z)
+    cross = sums["zt"] - n * mean_z * mean_t
+    total = max(float(sums["tt"] - n * mean_t**2), 0.0)
+    std = gram.diagonal().clamp(min=0).div(n).sqrt()
+    # A constant input (a covariate that never changes in training) carries
+    # nothing: it gets a zero weight.
+    used = std > 1e-12 * max(float(std.max()), 1e-300)
+    std = torch.where(used, std, torch.ones_like(std))
+    gram = gram / torch.outer(std, std)
+    cross = cross / std
+    gram = torch.where(used[:, None] & used[None, :], gram, torch.zeros_like(gram))
+    cross = torch.where(used, cross, torch.zeros_like(cross))
+    eigenvalues, vectors = torch.linalg.eigh(gram)
+    eigenvalues = eigenvalues.clamp(min=0)
+    projected = vectors.T @ cross
+    penalties = n * _RIDGE_GRID.to(gram.device)
+    shrink = eigenvalues[None, :] + penalties[:, None]
+    # Residual sum of squares and effective degrees of freedom (with the intercept).
+    rss = total - (
+        projected.square()[None, :] * (eigenvalues + 2 * penalties[:, None]) / shrink.square()
+    ).sum(dim=1)
+    rss = rss.clamp(min=0)
+    df = 1 + (eigenvalues[None, :] / shrink).sum(dim=1)
+    room = n - df
+    gcv = torch.where(room > 0.5, n * rss / room.clamp(min=0.5).square(), torch.inf)
+    best = int(torch.argmin(gcv))
+    if not torch.isfinite(gcv[best]):
+        best = len(penalties) - 1
+    coefficients = vectors @ (projected / shrink[best])
+    weights = torch.where(used, coefficients / std, torch.zeros_like(coefficients))
+    intercept = mean_t - weights @ mean_z
+    return weights, intercept, float(penalties[best] / n)
 
 
 @torch.no_grad()
 def fit_linear_skips(module, pairs: WindowPairs):
-    """Start the linear skip of each member that reads unscaled windows at its least-squares fit.
+    """Fit the linear skip of each member on the training pairs before training.
 
-    The skip is then the best linear autoregression of the change from each
-    window's last value (ridge-regularised, on the training pairs) before
-    the first optimizer step, and the recurrent core only learns what is
-    left. Members that scale their windows keep a zero start: their windows
+    A fixed skip (``linear_skip="ridge"``) becomes a ridge regression of the
+    change from each window's base on the window and the covariates, with
+    its penalty chosen by generalised cross-validation on the pairs
+    (:func:`ridge_gcv`), so that the network starts from the linear model
+    that does best out of sample on these pairs, however few they are and
+    however many covariate columns they carry, and the recurrent core only
+    learns what it leaves. A trained skip of a member that reads unscaled
+    windows starts at its (lightly ridge-regularised) least-squares fit;
+    members that scale their windows keep a zero start there: their windows
     are normalised one by one, which the network itself learns to use.
     """
-    members = [m for m in module.members if m.skip is not None and not m.window_scaling]
-    if not members:
-        return
-    first = members[0]
-    size = first.skip.in_features
-    gram = torch.zeros((size, size), dtype=torch.float64, device=pairs.sequences.device)
-    moment = torch.zeros(size, dtype=torch.float64, device=pairs.sequences.device)
-    n = len(pairs)
-    for start in range(0, n, _LSQ_CHUNK):
-        x, y, known = pairs.gather(torch.arange(start, min(start + _LSQ_CHUNK, n)))
-        base = x[:, -1:] if first.relative else torch.zeros_like(x[:, -1:])
-        inputs = x - base
-        if known is not None:
-            inputs = torch.cat((inputs, known[:, -2], known[:, -1]), dim=1)
-        inputs = inputs.double()
-        target = (y - base[:, 0]).double()
-        gram += inputs.T @ inputs
-        moment += inputs.T @ target
-    gram += _RIDGE * n * torch.eye(size, dtype=torch.float64, device=gram.device)
-    try:
-        weights = torch.linalg.solve(gram, moment)
-    except torch.linalg.LinAlgError:
-        # Beside values far from order one (scaler=None) the ridge rounds away
-        # and constant windows leave the system singular: take the
-        # minimum-norm least-squares fit.
-        weights = torch.linalg.pinv(gram, hermitian=True) @ moment
-    weights = weights.to(first.skip.weight.dtype)
-    for member in members:
-        member.skip.weight.copy_(weights[None])
+    fitted = {}
+    for member in module.members:
+        if member.skip is None:
+            continue
+        if member.ridge:
+            # Members whose windows share a base share the fit.
+            key = (member.relative, member.window_scaling and not member.relative)
+            if key not in fitted:
+                fitted[key] = ridge_gcv(*_moments(member, pairs))
+            weights, intercept, _ = fitted[key]
+            weights = weights.to(member.skip.weight.dtype)
+            window = member.skip.in_features
+            member.skip.weight.copy_(weights[None, :window])
+            member.skip.bias.fill_(float(intercept))
+            if member.known is not None:
+                member.known.weight.copy_(weights[None, window:])
+        elif not member.window_scaling:
+            if "lsq" not in fitted:
+                n, sums = _moments(member, pairs)
+                size = member.skip.in_features
+                gram = sums["zz"] + _RIDGE * n * torch.eye(
+                    size, dtype=torch.float64, device=sums["zz"].device
+                )
+                try:
+                    fitted["lsq"] = torch.linalg.solve(gram, sums["zt"])
+                except torch.linalg.LinAlgError:
+                    # Beside values far from order one (scaler=None) the ridge
+                    # rounds away and constant windows leave the system
+                    # singular: take the minimum-norm least-squares fit.
+                    fitted["lsq"] = torch.linalg.pinv(gram, hermitian=True) @ sums["zt"]
+            member.skip.weight.copy_(fitted["lsq"][None].to(member.skip.weight.dtype))
 
 
 @dataclass

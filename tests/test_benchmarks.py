@@ -221,17 +221,17 @@ def test_parallel_search_reports_each_run(tmp_path):
     assert f"Wrote {tmp_path / 'parallel_search.json'}" in stdout
 
 
-def test_covariates_compares_with_and_without_and_times_pairs(tmp_path):
+def test_covariates_compares_with_and_without_and_against_ridge(tmp_path):
     results = run_quick("covariates", tmp_path)
     cases = results["cases"]
-    assert [c["case"].split(":")[0] for c in cases] == [
-        "simulated",
-        "insurance quotes",
-        "simulated",
-    ]
+    assert [c["case"].split(":")[0] for c in cases] == ["insurance", "demand"]
     for case in cases:
-        assert len(case["with"]) == len(case["without"]) == len(case["change"]) == 1
-        assert case["change"][0] == pytest.approx(case["with"][0] / case["without"][0] - 1)
+        for kind in ("multi-step", "one-step"):
+            entry = case[kind]
+            assert len(entry["lstm_with"]) == len(entry["lstm_without"]) == 1
+            assert all(positive(entry[k]) for k in ("ridge_with", "ridge_without"))
+            ratio = entry["targets"]["with / ridge with"]["value"]
+            assert ratio == pytest.approx(entry["lstm_with"][0] / entry["ridge_with"])
     per_pair = results["cost_per_pair_s"]
     assert all(positive(v) for v in per_pair.values())
     alone, covariates = per_pair.values()
