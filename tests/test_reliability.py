@@ -645,11 +645,11 @@ def test_grid_search_over_horizon(rows):
     search = GridSearchCV(LSTMForecaster(**FAST), {"horizon": [None, 3, 2]}, cv=cv)
     with pytest.raises(ValueError, match=r"horizon=2, but y holds targets of 3 steps"):
         search.set_params(error_score="raise").fit(X, Y)
-    # On one-step targets every horizon trains the same network and is scored
-    # on the one-step targets.
-    search = GridSearchCV(LSTMForecaster(**FAST), {"horizon": [1, 4]}, cv=cv).fit(X, Y[:, 0])
-    scores = search.cv_results_["mean_test_score"]
-    assert np.isfinite(scores).all() and scores[0] == scores[1]
+    # On one-step targets every horizon fits, but score compares predict's
+    # 4 steps with one: refused with the fix, as a scorer's shape check would.
+    search = GridSearchCV(LSTMForecaster(**FAST), {"horizon": [1, 4]}, cv=cv, error_score="raise")
+    with pytest.raises(ValueError, match=r"horizon_=4\), but y has 1 column"):
+        search.fit(X, Y[:, 0])
 
 
 # --- Network size ----------------------------------------------------------------------
