@@ -73,6 +73,7 @@ def _unit_predictions(pattern_rows, scaler):
     return _UNIT[scaler]
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(
     exponent=st.integers(-300, 300),
@@ -260,6 +261,7 @@ def test_a_scaler_with_its_inverse_is_accepted(rows):
 # --- Integer parameters: numpy integers and booleans --------------------------------
 
 
+@pytest.mark.slow
 def test_numpy_integer_parameters_work_in_a_grid_search(rows):
     X, Y = rows
     grid = {
