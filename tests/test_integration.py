@@ -142,6 +142,7 @@ SEARCHES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rows", [1, HORIZON], indirect=True, ids=["1-step", "12-step"])
 @pytest.mark.parametrize("kind", list(SEARCHES))
 def test_search_over_time_splits(airline, rows, kind):

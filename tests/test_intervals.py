@@ -254,6 +254,7 @@ def test_calibration_is_part_of_the_model(fitted, tmp_path):
     assert_array_equal(again.predict_interval(X, coverage=0.8)[1], expected[1])
 
 
+@pytest.mark.slow
 def test_in_a_pipeline_and_a_grid_search():
     y = load_airline().to_numpy()
     X, Y = make_windows(y, window=24, horizon=6)

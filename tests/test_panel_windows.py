@@ -193,6 +193,7 @@ def test_many_short_series_are_listed_briefly():
         (
             pd.DataFrame({"a": [1.0, 2, 3], "b": ["x", "y", "z"]}),
             TypeError,
+            # pandas 3 names text columns' dtype "str", pandas 2 "object".
             "must hold numbers.*'b' \\((str|object)\\).*id_col='series'",
         ),
         (
