@@ -235,7 +235,9 @@ def lstm_runs(entry, params, seeds):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             forecast = model.fit(X, y).forecast(entry["train"], steps=entry["h"])
-        out.append((np.asarray(forecast, dtype=np.float64), time.perf_counter() - start))
+        seconds = time.perf_counter() - start
+        method = getattr(model, "method_", "network")
+        out.append((np.asarray(forecast, dtype=np.float64), seconds, method))
     return out
 
 
@@ -375,10 +377,19 @@ def main():
         keys = list(series)
         runs = _parallel(lstm_runs, [series[k] for k in keys], args.jobs, params, args.seeds)
         runs = dict(zip(keys, runs, strict=True))
-        lstm_mase = {k: [mase(series[k], f) for f, _ in runs[k]] for k in keys}
-        lstm_smape = {k: [smape(series[k], f) for f, _ in runs[k]] for k in keys}
-        seconds = {k: [t for _, t in runs[k]] for k in keys}
+        lstm_mase = {k: [mase(series[k], run[0]) for run in runs[k]] for k in keys}
+        lstm_smape = {k: [smape(series[k], run[0]) for run in runs[k]] for k in keys}
+        seconds = {k: [run[1] for run in runs[k]] for k in keys}
+        methods = {k: [run[2] for run in runs[k]] for k in keys}
         rows = summarise(series, lstm_mase, lstm_smape, base_mase, base_smape, seconds, args.seeds)
+        for row in rows:
+            keys_of = [
+                k
+                for k in keys
+                if row["subset"] in ("all", k.split("/")[0], group_of(k, series[k]))
+            ]
+            chosen = [m for k in keys_of for m in methods[k]]
+            row["methods"] = {m: chosen.count(m) for m in sorted(set(chosen))}
         results[text] = {
             "params": params,
             "wall_seconds": time.perf_counter() - start,
@@ -388,6 +399,7 @@ def main():
                     "lstm_mase": lstm_mase[k],
                     "lstm_smape": lstm_smape[k],
                     "seconds": seconds[k],
+                    "method": methods[k],
                     "baselines_mase": base_mase[k],
                 }
                 for k in keys

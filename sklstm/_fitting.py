@@ -27,6 +27,7 @@ from ._scaling import (
     scaled_future,
     scaled_sequences,
 )
+from ._seasonal import guess_season
 from ._selection import NETWORK, choose_method, simple_forecast
 from ._threads import torch_threads
 from ._training import WindowPairs, train
@@ -174,9 +175,9 @@ def fit_checked(estimator, X, y, incremental, continuing, context):
         optimizer_state=estimator._optimizer_state if continuing and incremental else None,
         linear_start=not continuing,
     )
-    calibration, method, scores = None, NETWORK, None
+    calibration, method, scores, season = None, NETWORK, None, None
     if (estimator.intervals or estimator.fallback) and not continuing:
-        calibration, method, scores = heldout_choice(
+        calibration, method, scores, season = heldout_choice(
             estimator,
             np.concatenate((target, Y), axis=1),
             layout.n_lags,
@@ -194,8 +195,10 @@ def fit_checked(estimator, X, y, incremental, continuing, context):
         # Models saved before the fallback existed forecast with the network.
         method = getattr(estimator, "method_", NETWORK)
         scores = getattr(estimator, "heldout_scores_", None)
+        season = getattr(estimator, "season_length_", None)
     estimator.method_ = method
     estimator.heldout_scores_ = scores
+    estimator.season_length_ = season
     estimator.module_ = module.eval()
     estimator._module_config_ = config
     estimator._optimizer_state = result.optimizer_state
@@ -261,7 +264,7 @@ def default_window(estimator, n_lags):
 
 
 def heldout_choice(estimator, values, n_lags, scaler, sequences, covariates, window, steps, **fit):
-    """The interval calibration, the forecasting method and the candidates' held-out scores.
+    """The interval calibration, the method, the candidates' held-out scores, the season.
 
     Both come from one held-out run (:func:`heldout_forecasts`). Without
     ``intervals`` a run that cannot be made leaves the network forecasting.
@@ -279,18 +282,25 @@ def heldout_choice(estimator, values, n_lags, scaler, sequences, covariates, win
         **fit,
     )
     if held is None:
-        return None, NETWORK, None
+        return None, NETWORK, None, None
     origins, future, forecasts, units = held
-    method, scores = NETWORK, None
+    method, scores, season = NETWORK, None, None
     if estimator.fallback:
-        season = None if estimator.season_length is None else int(estimator.season_length)
+        season = season_of(estimator, values, n_lags, window)
         method, scores = choose_method(origins, future, forecasts, season)
         if method != NETWORK:
             forecasts = simple_forecast(origins, steps, method, season)
     calibration = None
     if estimator.intervals:
         calibration = StepCalibration(heldout_errors(future, forecasts, units))
-    return calibration, method, scores
+    return calibration, method, scores, season
+
+
+def season_of(estimator, values, n_lags, window):
+    """``season_length``, else the season :func:`guess_season` finds in the rows, or ``None``."""
+    if estimator.season_length is not None:
+        return int(estimator.season_length)
+    return guess_season(values, n_lags, window)
 
 
 def heldout_forecasts(

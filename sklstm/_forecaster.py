@@ -258,6 +258,12 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         it (``"naive"``, ``"seasonal_naive"`` or ``"drift"``, see
         ``fallback``).
 
+    season_length_ : int or None
+        The season of the fallback's seasonal naive: ``season_length``, else
+        half the window when the rows are one-step windows of a series that
+        passes the classical seasonality test at that lag (the recipe
+        ``window = 2 * season`` then finds the season itself), else ``None``.
+
     heldout_scores_ : dict or None
         The held-out error of every candidate the fallback compared (mean
         absolute error scaled per origin; lower is better), or ``None`` when

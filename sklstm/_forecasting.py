@@ -268,7 +268,7 @@ def forecast_method(estimator, scaled, steps, known, device):
     with torch.no_grad():
         x = torch.as_tensor(scaled, device=device)
         units = estimator.module_.members[0].scale(x).squeeze(-1).double().cpu().numpy()
-    return simple_forecast(scaled, steps, method, estimator.season_length), units
+    return simple_forecast(scaled, steps, method, estimator.season_length_), units
 
 
 def scale_windows(estimator, windows):

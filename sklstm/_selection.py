@@ -54,21 +54,27 @@ def heldout_score(origins, future, forecasts):
 
     Each origin's errors are divided by the mean absolute step of its own
     window, as MASE does, so that origins of different levels and variability
-    weigh alike; steps whose actual value is unknown (NaN) are skipped.
+    weigh alike. The errors are averaged step by step over the origins whose
+    actual value at that step is known (NaN where not), then over the
+    steps: the most recent origins, whose later steps are unknown, would
+    otherwise weigh the short steps, where naive forecasts do best, above
+    the long ones.
     """
     origins = np.asarray(origins, dtype=np.float64)
-    steps = np.abs(np.diff(origins, axis=1)).mean(axis=1) if origins.shape[1] > 1 else None
-    if steps is None:
+    if origins.shape[1] > 1:
+        steps = np.abs(np.diff(origins, axis=1)).mean(axis=1)
+    else:
         steps = np.abs(origins[:, -1])
     positive = steps[steps > 0]
     floor = positive.min() if len(positive) else 1.0
     scale = np.where(steps > 0, steps, floor)
     errors = np.abs(np.asarray(future) - np.asarray(forecasts)) / scale[:, None]
     known = np.isfinite(errors)
-    if not known.any():
+    reached = known.any(axis=0)
+    if not reached.any():
         return np.inf
-    per_origin = np.nanmean(np.where(known, errors, np.nan)[known.any(axis=1)], axis=1)
-    return float(np.mean(per_origin))
+    per_step = np.nanmean(np.where(known, errors, np.nan)[:, reached], axis=0)
+    return float(np.mean(per_step))
 
 
 def choose_method(origins, future, network_forecasts, season_length=None):

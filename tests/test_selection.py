@@ -51,8 +51,9 @@ def test_score_scales_each_origin_and_skips_unknown_steps():
     origins = np.array([[0.0, 1.0, 2.0], [0.0, 10.0, 20.0]])
     future = np.array([[3.0, np.nan], [30.0, 40.0]])
     forecasts = np.array([[4.0, 99.0], [40.0, 40.0]])
-    # Origin 1: |3 - 4| / 1; origin 2: (10 + 0) / 2 / 10.
-    assert heldout_score(origins, future, forecasts) == pytest.approx((1.0 + 0.5) / 2)
+    # Scaled errors: step 1, |3 - 4| / 1 and |30 - 40| / 10; step 2, 0 (origin 2 only).
+    assert heldout_score(origins, future, forecasts) == pytest.approx((1.0 + 0.0) / 2)
+    assert heldout_score(origins, np.full((2, 2), np.nan), forecasts) == np.inf
 
 
 def test_choice_keeps_the_network_unless_a_simple_forecast_did_better():
