@@ -25,7 +25,7 @@ for arg in "$@"; do
     esac
 done
 # The order they run in; a script that is missing is reported, not fatal.
-all=(tutorial seeds overhead scale parallel_search predict_memory ensemble_cost backtest accuracy intervals global_model covariates peers)
+all=(tutorial seeds overhead scale parallel_search predict_memory ensemble_cost backtest accuracy competitions intervals global_model covariates peers)
 [ ${#names[@]} -eq 0 ] && names=("${all[@]}")
 
 BENCH_VENV=${BENCH_VENV:-benchmarks/.venv}

@@ -30,6 +30,8 @@ from ._scaling import (
     scaled_sequences,
     warn_if_stacked_series,
 )
+from ._seasonal import guess_season
+from ._selection import NETWORK, choose_method, simple_forecast
 from ._threads import torch_threads
 from ._training import WindowPairs, train
 from ._validation import validate_input
@@ -128,7 +130,7 @@ def fit_checked(estimator, X, y, incremental, continuing, context):
             f"{estimator.n_outputs_}. {fix}"
         )
     check_covariate_steps(layout, Y.shape[1], horizon_)
-    window = layout.n_lags if estimator.window is None else int(estimator.window)
+    window = default_window(estimator, layout.n_lags)
     if window > layout.n_lags:
         raise ValueError(
             f"window={window} is longer than the rows of X, which have "
@@ -178,9 +180,9 @@ def fit_checked(estimator, X, y, incremental, continuing, context):
         optimizer_state=estimator._optimizer_state if continuing and incremental else None,
         linear_start=not continuing,
     )
-    calibration = None
-    if estimator.intervals and not continuing:
-        calibration = calibrate(
+    calibration, method, scores, season = None, NETWORK, None, None
+    if (estimator.intervals or estimator.fallback) and not continuing:
+        calibration, method, scores, season = heldout_choice(
             estimator,
             np.concatenate((target, Y), axis=1),
             layout.n_lags,
@@ -195,6 +197,13 @@ def fit_checked(estimator, X, y, incremental, continuing, context):
         )
     elif continuing:
         calibration = estimator._calibration
+        # Models saved before the fallback existed forecast with the network.
+        method = getattr(estimator, "method_", NETWORK)
+        scores = getattr(estimator, "heldout_scores_", None)
+        season = getattr(estimator, "season_length_", None)
+    estimator.method_ = method
+    estimator.heldout_scores_ = scores
+    estimator.season_length_ = season
     estimator.module_ = module.eval()
     estimator._module_config_ = config
     estimator._optimizer_state = result.optimizer_state
@@ -254,8 +263,59 @@ def train_ensemble(
     )
 
 
-def calibrate(estimator, values, n_lags, scaler, sequences, covariates, window, steps, **fit):
-    """Errors of held-out recursive forecasts, step by step: a ``StepCalibration``.
+def default_window(estimator, n_lags):
+    """The user's window, else two seasons (at least 8) with ``season_length``, else the row."""
+    if estimator.window is not None:
+        return int(estimator.window)
+    if estimator.season_length is not None:
+        return min(max(2 * int(estimator.season_length), 8), n_lags)
+    return n_lags
+
+
+def heldout_choice(estimator, values, n_lags, scaler, sequences, covariates, window, steps, **fit):
+    """The interval calibration, the method, the candidates' held-out scores, the season.
+
+    Both come from one held-out run (:func:`heldout_forecasts`). Without
+    ``intervals`` a run that cannot be made leaves the network forecasting.
+    """
+    held = heldout_forecasts(
+        estimator,
+        values,
+        n_lags,
+        scaler,
+        sequences,
+        covariates,
+        window,
+        steps,
+        required=estimator.intervals,
+        **fit,
+    )
+    if held is None:
+        return None, NETWORK, None, None
+    origins, future, forecasts, units = held
+    method, scores, season = NETWORK, None, None
+    if estimator.fallback:
+        season = season_of(estimator, values, n_lags, window)
+        method, scores = choose_method(origins, future, forecasts, season)
+        if method != NETWORK:
+            forecasts = simple_forecast(origins, steps, method, season)
+    calibration = None
+    if estimator.intervals:
+        calibration = StepCalibration(heldout_errors(future, forecasts, units))
+    return calibration, method, scores, season
+
+
+def season_of(estimator, values, n_lags, window):
+    """``season_length``, else the season :func:`guess_season` finds in the rows, or ``None``."""
+    if estimator.season_length is not None:
+        return int(estimator.season_length)
+    return guess_season(values, n_lags, window)
+
+
+def heldout_forecasts(
+    estimator, values, n_lags, scaler, sequences, covariates, window, steps, required, **fit
+):
+    """Recursive forecasts from the most recent origins by an ensemble trained without them.
 
     A second ensemble, like the first but trained without the most recent
     ``calibration_fraction`` of the rows, forecasts ``steps`` values from
@@ -263,6 +323,10 @@ def calibrate(estimator, values, n_lags, scaler, sequences, covariates, window, 
     from the rows themselves (:func:`continuations` of ``values``: each
     row's ``n_lags`` history values and its targets, in data units;
     ``sequences`` holds the same in the network's units).
+
+    Returns ``(origins, future, forecasts, units)`` in the network's units
+    (NaN where what followed is unknown), or ``None`` when the rows cannot
+    give such origins and ``required`` is false (else a ``ValueError``).
     """
     n_rows = len(sequences)
     future, n_series = continuations(values, n_lags, steps)
@@ -271,6 +335,8 @@ def calibrate(estimator, values, n_lags, scaler, sequences, covariates, window, 
     n_held = max(math.ceil(estimator.calibration_fraction * n_rows), 2 * steps * n_series)
     n_held = min(n_held, n_rows // 2)
     if n_held < 1 or n_rows - n_held < 2:
+        if not required:
+            return None
         raise ValueError(
             f"intervals=True holds out the most recent rows to calibrate the "
             f"intervals, but X has only {n_rows} row(s). Pass more rows, or set "
@@ -280,6 +346,8 @@ def calibrate(estimator, values, n_lags, scaler, sequences, covariates, window, 
     future = future[held]
     reached = np.isfinite(future).any(axis=0)
     if not reached.all():
+        if not required:
+            return None
         raise ValueError(
             f"intervals=True needs the actual values {steps} steps after held-out "
             f"origins, but the rows do not reach step {int(np.argmin(reached)) + 1}: each "
@@ -307,7 +375,7 @@ def calibrate(estimator, values, n_lags, scaler, sequences, covariates, window, 
     if covariates is not None:
         known = covariates[held, n_lags - window : n_lags + steps]
     forecasts, units = forecast_scaled(module.eval(), origins, steps, known, fit["device"])
-    return StepCalibration(heldout_errors(future, forecasts, units))
+    return origins, future, forecasts, units
 
 
 def changed_config_message(estimator, config, X, context):

@@ -210,6 +210,27 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         the intervals; at least two horizons of each series' most recent
         origins (``2 * horizon_`` rows of one series), and at most half.
 
+    fallback : bool, default=True
+        Whether ``fit`` may replace the network by a simple forecast (naive,
+        drift through the window's ends, and seasonal naive when
+        ``season_length`` is given) that forecast the most recent origins
+        better. A second ensemble, trained without those origins (the one
+        that calibrates the intervals, so it costs no more with
+        ``intervals=True``), forecasts ``horizon_`` steps from each; the
+        method with the lowest mean absolute error, each origin's errors
+        scaled by the mean absolute step of its window, forecasts from then
+        on (``method_``). A network fitted to a few pairs can extrapolate
+        wildly; this keeps its forecasts near a simple one's when the data
+        cannot support more. Skipped (the network forecasts) when the rows
+        are too few to hold origins out or do not continue one another.
+
+    season_length : int, default=None
+        Number of steps in a season (12 for monthly data with a yearly
+        cycle, 4 for quarterly, statsforecast's name). It adds seasonal
+        naive to the fallback's candidates, and with ``window=None`` sets the
+        window to ``max(2 * season_length, 8)`` steps (at most the rows'
+        length). ``None``: no season is assumed.
+
     warm_start : bool, default=False
         When ``True``, ``fit`` continues from the fitted weights and keeps the
         fitted scaler; otherwise every ``fit`` starts from fresh weights drawn
@@ -244,6 +265,22 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
 
     horizon_ : int
         Number of steps ``predict`` returns.
+
+    method_ : str
+        What forecasts: ``"network"``, or the simple forecast that replaced
+        it (``"naive"``, ``"seasonal_naive"`` or ``"drift"``, see
+        ``fallback``).
+
+    season_length_ : int or None
+        The season of the fallback's seasonal naive: ``season_length``, else
+        half the window when the rows are one-step windows of a series that
+        passes the classical seasonality test at that lag (the recipe
+        ``window = 2 * season`` then finds the season itself), else ``None``.
+
+    heldout_scores_ : dict or None
+        The held-out error of every candidate the fallback compared (mean
+        absolute error scaled per origin; lower is better), or ``None`` when
+        it compared none.
 
     n_outputs_ : int
         Number of target columns seen during ``fit``.
@@ -368,6 +405,8 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         "tol": [Interval(Real, 0, None, closed="left")],
         "intervals": ["boolean"],
         "calibration_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "fallback": ["boolean"],
+        "season_length": [Interval(Integral, 1, None, closed="left"), None],
         "warm_start": ["boolean"],
         "device": [StrOptions({"cpu", "cuda", "auto"})],
         "random_state": ["random_state"],
@@ -400,6 +439,8 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         tol=0.0,
         intervals=False,
         calibration_fraction=0.2,
+        fallback=True,
+        season_length=None,
         warm_start=False,
         device="cpu",
         random_state=None,
@@ -428,6 +469,8 @@ class LSTMForecaster(RegressorMixin, BaseEstimator):
         self.tol = tol
         self.intervals = intervals
         self.calibration_fraction = calibration_fraction
+        self.fallback = fallback
+        self.season_length = season_length
         self.warm_start = warm_start
         self.device = device
         self.random_state = random_state

@@ -17,6 +17,7 @@ from ._gaps import panel_window_gaps, window_gaps
 from ._layout import RowLayout
 from ._module import predict_recursive
 from ._scaling import RowMinMax, scaled_covariates
+from ._selection import NETWORK, simple_forecast
 from ._threads import torch_threads
 from ._validation import validate_input
 from ._windowing import _as_series_values
@@ -333,7 +334,7 @@ def forecast_values(estimator, windows, steps, covariates=None, quantiles=None):
             chunk = slice(start, start + _PREDICT_CHUNK)
             scaled, statistics = scale_windows(estimator, windows[chunk])
             known = None if covariates is None else covariates[chunk]
-            values, units = forecast_scaled(estimator.module_, scaled, steps, known, device)
+            values, units = forecast_method(estimator, scaled, steps, known, device)
             if offsets is not None:
                 values = values[:, :, None] + units[:, None, None] * offsets[None]
             out[chunk] = unscale(estimator, values, statistics)
@@ -341,6 +342,17 @@ def forecast_values(estimator, windows, steps, covariates=None, quantiles=None):
         # An inverse transform that reverses the order would swap them.
         out.sort(axis=-1)
     return out
+
+
+def forecast_method(estimator, scaled, steps, known, device):
+    """``forecast_scaled`` of the fitted method: the network or the simple forecast."""
+    method = getattr(estimator, "method_", NETWORK)
+    if method == NETWORK:
+        return forecast_scaled(estimator.module_, scaled, steps, known, device)
+    with torch.no_grad():
+        x = torch.as_tensor(scaled, device=device)
+        units = estimator.module_.members[0].scale(x).squeeze(-1).double().cpu().numpy()
+    return simple_forecast(scaled, steps, method, estimator.season_length_), units
 
 
 def scale_windows(estimator, windows):

@@ -16,9 +16,11 @@ def rows():
     return X, y  # 128 pairs: 4 batches of 32 per epoch
 
 
+# fallback=False where a test counts training passes, steps or threads: the
+# fallback's held-out run is a second training.
 def test_max_steps_ends_training_mid_epoch_without_a_warning(rows, record_batches):
     model = LSTMForecaster(
-        max_epochs=50, max_steps=7, n_estimators=1, hidden_size=4, random_state=0
+        max_epochs=50, max_steps=7, n_estimators=1, hidden_size=4, random_state=0, fallback=False
     )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -46,7 +48,12 @@ def test_learning_rate_decays_over_the_planned_steps(rows, monkeypatch):
 
     monkeypatch.setattr(torch.optim.Adam, "step", record)
     LSTMForecaster(
-        max_epochs=5, max_steps=10, n_estimators=1, hidden_size=4, learning_rate=0.01
+        max_epochs=5,
+        max_steps=10,
+        n_estimators=1,
+        hidden_size=4,
+        learning_rate=0.01,
+        fallback=False,
     ).fit(*rows)
     assert len(seen) == 10
     assert seen[0] == pytest.approx(0.01)
@@ -81,7 +88,7 @@ def test_fit_trains_with_one_thread_and_restores_the_callers_setting(
     rows, monkeypatch, two_threads
 ):
     inside = _threads_seen(monkeypatch, sklstm._fitting, "train")
-    LSTMForecaster(max_epochs=1, n_estimators=1, hidden_size=4).fit(*rows)
+    LSTMForecaster(max_epochs=1, n_estimators=1, hidden_size=4, fallback=False).fit(*rows)
     assert inside == [1]
     assert torch.get_num_threads() == 2
     # Also when fit fails.
@@ -95,7 +102,9 @@ def test_predict_runs_with_one_thread_and_restores_the_callers_setting(
 ):
     import sklstm._forecasting
 
-    model = LSTMForecaster(max_epochs=1, n_estimators=1, hidden_size=4).fit(*rows)
+    # The network forecasts (no fallback on a simple forecast, which runs no torch).
+    model = LSTMForecaster(max_epochs=1, n_estimators=1, hidden_size=4, fallback=False)
+    model = model.fit(*rows)
     inside = _threads_seen(monkeypatch, sklstm._forecasting, "forecast_scaled")
     model.predict(rows[0])
     assert inside == [1]

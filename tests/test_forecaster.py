@@ -195,8 +195,9 @@ def test_partial_fit_continues_and_keeps_scaler(rows):
 def test_early_stopping_validates_on_the_last_rows(rows, record_batches):
     X, Y = rows
     # No scaler: the network sees the values themselves, so pairs compare exactly.
+    # No fallback: its held-out run would be a second training to record.
     model = LSTMForecaster(
-        early_stopping=True, validation_fraction=0.2, scaler=None, **FAST
+        early_stopping=True, validation_fraction=0.2, scaler=None, fallback=False, **FAST
     ).set_params(max_epochs=30, n_iter_no_change=2, n_estimators=1)
     with record_batches() as passes:
         model.fit(X, Y)
