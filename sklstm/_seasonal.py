@@ -13,6 +13,11 @@ _Z90 = 1.645
 def autocorrelation(values, max_lag):
     """Sample autocorrelations at lags ``1 .. max_lag``."""
     values = np.asarray(values, dtype=np.float64)
+    # Autocorrelations do not change with the unit; dividing by the largest
+    # magnitude first keeps the sums of squares finite near 1e200.
+    magnitude = np.max(np.abs(values), initial=0.0)
+    if np.isfinite(magnitude) and magnitude > 0:
+        values = values / magnitude
     centred = values - values.mean()
     denominator = np.dot(centred, centred)
     if not denominator > 0:

@@ -162,7 +162,10 @@ def test_fit_resets_weights_unless_warm_start(rows):
     model.set_params(warm_start=True)
     first_loss = model.loss_curve_[0]
     model.fit(X, Y)
-    assert model.loss_curve_[0] < first_loss
+    # A reset fit repeats its first epoch's loss exactly (above); a warm start
+    # begins from the trained weights, so its first epoch differs. (Its loss
+    # need not be lower: the ridge start makes a fresh first epoch good already.)
+    assert model.loss_curve_[0] != first_loss
     assert not np.allclose(model.predict(X), first)
 
 

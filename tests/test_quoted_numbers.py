@@ -56,6 +56,7 @@ LSTM_COVERAGE = "results/lstm/*/summary/coverage {}"
 ENSEMBLE = "results/{}/{} networks together/ratio"
 AIRLINE, LONG = "airline (108 pairs)", "employment series (933 pairs)"
 TUTORIAL, SKLSTM = "results/methods/0", "results/methods/2"
+COMP = "results/defaults/summary/0"
 
 QUOTES = [
     # README.md
@@ -70,6 +71,18 @@ QUOTES = [
         R("tutorial.json", f"{SKLSTM}/speedup_median"),
     ),
     Q("README.md", "Benchmarks on {} public series", R("accuracy.json", "config/series")),
+    Q(
+        "README.md",
+        "the defaults' geometric-mean MASE is {:.2f} times AutoETS's on M1 and {:.2f} times on "
+        "tourism; they beat seasonal naive with every seed on {} and {} of the 30 series "
+        "(AutoETS: {} and {})",
+        R("competitions-M1-sample10.json", f"{COMP}/vs AutoETS/median"),
+        R("competitions-tourism-sample10.json", f"{COMP}/vs AutoETS/median"),
+        R("competitions-M1-sample10.json", f"{COMP}/beats seasonal naive every seed"),
+        R("competitions-tourism-sample10.json", f"{COMP}/beats seasonal naive every seed"),
+        R("competitions-M1-sample10.json", f"{COMP}/AutoETS beats seasonal naive"),
+        R("competitions-tourism-sample10.json", f"{COMP}/AutoETS beats seasonal naive"),
+    ),
     # docs/user_guide/settings.rst
     Q(
         "docs/user_guide/settings.rst",

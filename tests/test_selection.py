@@ -75,7 +75,7 @@ def test_a_line_falls_back_on_drift_and_continues_exactly():
     np.testing.assert_allclose(model.forecast(series), 5.0 + 0.5 * np.arange(60, 65))
 
 
-def test_a_season_falls_back_on_seasonal_naive_only_when_its_length_is_given():
+def test_seasonal_naive_is_a_candidate_only_where_a_season_is_found():
     pattern = np.array([3.0, 9.0, 4.0, 1.0])
     series = np.tile(pattern, 15)
     X, y = make_windows(series, window=8)
@@ -83,6 +83,13 @@ def test_a_season_falls_back_on_seasonal_naive_only_when_its_length_is_given():
     seasonal.fit(X, y)
     assert seasonal.method_ == "seasonal_naive"
     np.testing.assert_allclose(seasonal.forecast(series), np.tile(pattern, 2)[:6])
+    # Without season_length the season is looked for at half the window (the
+    # recipe's window is two seasons): found here, so it is a candidate too.
+    guessed = LSTMForecaster(window=8, horizon=6, random_state=0, **FAST).fit(X, y)
+    assert "seasonal_naive" in guessed.heldout_scores_
+    # A trend without a season gives no seasonal candidate.
+    trend = 5.0 + 0.5 * np.arange(60)
+    X, y = make_windows(trend, window=8)
     plain = LSTMForecaster(window=8, horizon=6, random_state=0, **FAST).fit(X, y)
     assert "seasonal_naive" not in plain.heldout_scores_
 
