@@ -62,7 +62,7 @@ QUOTES = [
     # README.md
     Q(
         "README.md",
-        "five seeds has a median of {:.2f} and a worst of {:.2f}; sklstm's defaults have "
+        "five seeds has a median of {:.2f} and a worst of {:.2f}; sklstm 0.2.0's defaults had "
         "{:.2f} and {:.2f}, with fit and forecast about {:.0f} times faster",
         R("tutorial.json", f"{TUTORIAL}/mase_median"),
         R("tutorial.json", f"{TUTORIAL}/mase_worst"),
