@@ -174,3 +174,17 @@ def _fmt(value):
             return f"{value:.1f}"
         return f"{value:.3g}" if abs(value) < 0.01 else f"{value:.2f}"
     return str(value)
+
+
+def parse_config(text):
+    """``"defaults"`` or ``"name=value[,name=value]"`` (values read as JSON when they can be)."""
+    if text == "defaults":
+        return {}
+    params = {}
+    for item in text.split(","):
+        name, _, value = item.partition("=")
+        try:
+            params[name] = json.loads(value)
+        except json.JSONDecodeError:
+            params[name] = value
+    return params

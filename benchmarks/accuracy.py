@@ -28,7 +28,6 @@ Run it alone on the machine (about 15 minutes at full size, baselines cached)::
 It prints Markdown tables and writes ``benchmarks/results/accuracy.json``.
 """
 
-import json
 import sys
 import time
 import warnings
@@ -38,7 +37,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import RESULTS, parser, print_table, write_report
+from _common import RESULTS, parse_config, parser, print_table, write_report
 from _panel import (
     BASELINES,
     QUICK_SERIES,
@@ -50,20 +49,6 @@ from _panel import (
 )
 
 from sklstm import LSTMForecaster, make_windows
-
-
-def parse_config(text):
-    """``"defaults"`` or ``"name=value[,name=value]"`` (values read as JSON when they can be)."""
-    if text == "defaults":
-        return {}
-    params = {}
-    for item in text.split(","):
-        name, _, value = item.partition("=")
-        try:
-            params[name] = json.loads(value)
-        except json.JSONDecodeError:
-            params[name] = value
-    return params
 
 
 def lstm_forecast(task, params, seed):

@@ -46,7 +46,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import RESULTS, parser, print_table, write_report
+from _common import RESULTS, parse_config, parser, print_table, write_report
 
 DATA = Path(__file__).resolve().parent / "data" / "competitions.json.gz"
 BASELINE_CACHE = RESULTS / "competitions_baselines.json.gz"
@@ -206,20 +206,6 @@ def _one_thread(function):
 
 
 # --- LSTMForecaster ---------------------------------------------------------
-
-
-def parse_config(text):
-    """``"defaults"`` or ``"name=value[,name=value]"`` (values read as JSON when they can be)."""
-    if text == "defaults":
-        return {}
-    params = {}
-    for item in text.split(","):
-        name, _, value = item.partition("=")
-        try:
-            params[name] = json.loads(value)
-        except json.JSONDecodeError:
-            params[name] = value
-    return params
 
 
 def lstm_runs(entry, params, seeds):
