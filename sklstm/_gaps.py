@@ -55,15 +55,22 @@ def check_time_steps(index, what="series", dates=True):
     if index.freq is None and len(index) >= 3:
         if pd.infer_freq(index) is not None:
             return
-        steps = np.diff(index.asi8)
+        # As timedeltas, not integers: the integers' unit (ns, us, ...) depends
+        # on the index's resolution, which pandas 3 no longer fixes at ns.
+        steps = np.diff(index.to_numpy())
         usual = pd.Series(steps).mode()
         jumps = np.flatnonzero(steps != usual.iloc[0]) if len(usual) else np.array([0])
-        freq = pd.Timedelta(int(usual.iloc[0])) if len(usual) else None
+        freq = pd.Timedelta(usual.iloc[0]) if len(usual) else None
         hint = f"'{_freq_alias(freq)}'" if freq is not None else "'D' (your frequency)"
         raise ValueError(_irregular(index, jumps, what, hint))
 
 
 def _freq_alias(delta):
+    # Whole days read as days under every pandas (pandas 3 would say "24h").
+    day = pd.Timedelta(days=1)
+    if delta >= day and delta % day == pd.Timedelta(0):
+        days = delta // day
+        return "D" if days == 1 else f"{days}D"
     try:
         return pd.tseries.frequencies.to_offset(delta).freqstr
     except ValueError:
