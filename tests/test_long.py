@@ -123,7 +123,7 @@ def test_covariates_are_columns_of_each_series():
             "to_datetime",
         ),
         (
-            lambda f: f.assign(ds=f.ds + pd.Timedelta(hours=1) * (f.index == 3)),
+            lambda f: f.assign(ds=f.ds + pd.Timedelta(hours=1) * (f.index == 3).astype(int)),
             ValueError,
             "grid",
             "Align",

@@ -32,7 +32,9 @@ def load_employment():
     path = resources.files("sklstm.datasets").joinpath("data/employment.csv")
     with path.open() as f:
         wide = pd.read_csv(f, parse_dates=["month"], index_col="month")
-    long = wide.rename_axis(columns="unique_id").stack().rename("y").reset_index()
+    # A series' months before its start are NaN in the wide file; pandas 3's
+    # stack keeps them, so drop them whatever the version.
+    long = wide.rename_axis(columns="unique_id").stack().dropna().rename("y").reset_index()
     long = long.rename(columns={"month": "ds"})[["unique_id", "ds", "y"]]
     long = long.sort_values(["unique_id", "ds"], ignore_index=True)
     long["y"] = long["y"].astype("float64")
