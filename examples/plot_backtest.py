@@ -31,7 +31,7 @@ from sklstm import LSTMForecaster, backtest
 
 model = LSTMForecaster(window=24, intervals=True, max_epochs=20, random_state=0)
 result = backtest(model, y, horizon=6, n_windows=13, step=2, refit=False, coverage=0.8, season=12)
-print(result.forecasts.head(7).round(1))
+print(result.forecasts.head(7).round({"forecast": 1, "actual": 1, "lo-80": 1, "hi-80": 1}))
 
 # %%
 # Scores by step ahead

@@ -38,7 +38,7 @@ history = data.drop(last_year.index)
 model = LSTMForecaster(window=24, intervals=True, max_steps=150, random_state=0)
 model.fit(*make_windows(history, window=24, horizon=12))
 forecast = model.forecast(history, coverage=0.8)
-print(forecast.head(3).round(1))
+print(forecast.head(3).round({"forecast": 1, "lo-80": 1, "hi-80": 1}))
 
 # %%
 # Each series is forecast from its own last month: department stores from
